@@ -1,0 +1,173 @@
+"""The shipped snapshot of real open data, and its manifest.
+
+Every file under ``assets/snapshot`` is listed in ``manifest.json`` with its publisher, source,
+licence, retrieval date, row count and sha256. Reading a file verifies its hash first: a changed or
+missing file is a SnapshotFout that names it. Values in the snapshot are never edited by hand; the
+online path replaces a file only through :func:`vervang_bestand` (temporary file + atomic rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from nplv_monitor.config import instellingen
+from nplv_monitor.errors import NietInSnapshot, SnapshotFout
+
+MANIFEST_NAAM = "manifest.json"
+
+
+@dataclass
+class Bestand:
+    """One manifest entry."""
+
+    pad: str  # relative to the snapshot folder, with forward slashes
+    dataset: str  # e.g. "cbs/84799NED", "leefbaarometer"
+    uitgever: str
+    bron: str  # where the values come from (table id, URL, source copy and commit)
+    licentie: str
+    opgehaald: str  # ISO date the file was retrieved into the project
+    rijen: int | None
+    sha256: str
+    omschrijving: str = ""
+    cbs_modified: str | None = None  # the CBS table's Modified date, for the online skip
+    opmerkingen: list[str] = field(default_factory=list)
+
+
+def sha256_bestand(pad: Path) -> str:
+    h = hashlib.sha256()
+    with pad.open("rb") as f:
+        for blok in iter(lambda: f.read(1 << 20), b""):
+            h.update(blok)
+    return h.hexdigest()
+
+
+class Snapshot:
+    """Verified access to the snapshot folder."""
+
+    def __init__(self, map_: Path | None = None) -> None:
+        self.map = (map_ or instellingen().snapshot_dir).resolve()
+        self._geverifieerd: dict[str, tuple[float, int]] = {}
+        self._manifest: dict[str, Bestand] | None = None
+
+    # -- manifest -------------------------------------------------------------------------
+    @property
+    def manifest_pad(self) -> Path:
+        return self.map / MANIFEST_NAAM
+
+    def manifest(self) -> dict[str, Bestand]:
+        if self._manifest is None:
+            if not self.manifest_pad.exists():
+                raise SnapshotFout(
+                    f"Het snapshot-manifest ontbreekt: {self.manifest_pad}. "
+                    "Herstel de map assets/snapshot uit git, of bouw hem opnieuw met "
+                    "`nplv-monitor snapshot importeer`."
+                )
+            try:
+                ruw = json.loads(self.manifest_pad.read_text(encoding="utf-8"))
+                self._manifest = {b["pad"]: Bestand(**b) for b in ruw["bestanden"]}
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise SnapshotFout(f"Het manifest {self.manifest_pad} is onleesbaar: {exc}") from exc
+        return self._manifest
+
+    def entry(self, pad: str) -> Bestand:
+        try:
+            return self.manifest()[pad]
+        except KeyError:
+            raise NietInSnapshot(
+                f"{pad} staat niet in het snapshot-manifest ({self.manifest_pad})."
+            ) from None
+
+    def bestanden(self, dataset: str) -> list[Bestand]:
+        return [b for b in self.manifest().values() if b.dataset == dataset]
+
+    def heeft(self, pad: str) -> bool:
+        return pad in self.manifest()
+
+    # -- verified reading ------------------------------------------------------------------
+    def pad(self, rel: str) -> Path:
+        """The verified absolute path of a snapshot file (hash checked once per process)."""
+        entry = self.entry(rel)
+        absoluut = (self.map / rel).resolve()
+        if self.map not in absoluut.parents:
+            raise SnapshotFout(f"{rel} wijst buiten de snapshotmap {self.map}.")
+        if not absoluut.exists():
+            raise SnapshotFout(
+                f"Snapshotbestand ontbreekt: {absoluut} (staat wel in het manifest). "
+                "Herstel het uit git of haal de bron opnieuw op met `nplv-monitor ophalen`."
+            )
+        stat = absoluut.stat()
+        sleutel = (stat.st_mtime, stat.st_size)
+        if self._geverifieerd.get(rel) != sleutel:
+            werkelijk = sha256_bestand(absoluut)
+            if werkelijk != entry.sha256:
+                raise SnapshotFout(
+                    f"Snapshotbestand {absoluut} is gewijzigd: sha256 {werkelijk[:12]}… wijkt af "
+                    f"van het manifest ({entry.sha256[:12]}…). Waarden in het snapshot worden "
+                    "nooit met de hand bewerkt; herstel het bestand uit git of haal het opnieuw op."
+                )
+            self._geverifieerd[rel] = sleutel
+        return absoluut
+
+    def parquet(self, rel: str) -> pl.DataFrame:
+        return pl.read_parquet(self.pad(rel))
+
+    def json(self, rel: str) -> Any:
+        return json.loads(self.pad(rel).read_text(encoding="utf-8"))
+
+    def csv(self, rel: str, **kwargs: Any) -> pl.DataFrame:
+        return pl.read_csv(self.pad(rel), **kwargs)
+
+    def hashes(self, dataset: str) -> dict[str, str]:
+        return {b.pad: b.sha256 for b in self.bestanden(dataset)}
+
+    # -- writing (online path and importer) -----------------------------------------------
+    def vervang_bestand(self, rel: str, inhoud: bytes | Path) -> Path:
+        """Atomically put a new version of a snapshot file in place (temp file + rename)."""
+        doel = (self.map / rel).resolve()
+        doel.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{doel.name}.", suffix=".tmp", dir=doel.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if isinstance(inhoud, Path):
+                    f.write(inhoud.read_bytes())
+                else:
+                    f.write(inhoud)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, doel)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._geverifieerd.pop(rel, None)
+        return doel
+
+    def werk_manifest_bij(self, nieuw: Iterable[Bestand], *, vervang_dataset: str | None = None) -> None:
+        """Add or replace entries and write the manifest atomically."""
+        huidige = dict(self.manifest()) if self.manifest_pad.exists() else {}
+        if vervang_dataset is not None:
+            huidige = {k: v for k, v in huidige.items() if v.dataset != vervang_dataset}
+        for b in nieuw:
+            huidige[b.pad] = b
+        inhoud = {
+            "beschrijving": (
+                "Snapshot van echte open data voor nplv-monitor. Elke regel: uitgever, bron, "
+                "licentie, ophaaldatum, aantal rijen en sha256. Waarden zijn nooit bewerkt."
+            ),
+            "bijgewerkt": datetime.now(UTC).isoformat(timespec="seconds"),
+            "bestanden": [asdict(b) for b in sorted(huidige.values(), key=lambda b: b.pad)],
+        }
+        self.vervang_bestand(
+            MANIFEST_NAAM,
+            (json.dumps(inhoud, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+        )
+        self._manifest = None

@@ -1,0 +1,117 @@
+"""Writing tables into the pipeline's working DuckDB file.
+
+No stock DuckDB IO manager (PITFALLS.md: it inserts by position, deletes before a failing insert
+and leaks the file lock). Every write here is one explicit transaction that inserts columns *by
+name*; on any error the transaction is rolled back and the table is as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from nplv_monitor.config import instellingen
+
+_NAAM = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _ident(naam: str) -> str:
+    # Table and column names come from our own schemas, never from user input; still refuse
+    # anything that is not a plain identifier so no SQL can be smuggled in through a name.
+    if not _NAAM.match(naam):
+        raise ValueError(f"Ongeldige tabel- of schemanaam: {naam!r}")
+    return f'"{naam}"'
+
+
+def splits(doel: str) -> tuple[str, str]:
+    schema, _, tabel = doel.partition(".")
+    if not tabel:
+        raise ValueError(f"Doel moet 'schema.tabel' zijn, niet {doel!r}")
+    return _ident(schema), _ident(tabel)
+
+
+@contextmanager
+def verbind(pad: Path, *, read_only: bool = False, wachttijd_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the DuckDB file, waiting (bounded) while another process holds the write lock."""
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    eind = time.monotonic() + wachttijd_s
+    while True:
+        try:
+            con = duckdb.connect(str(pad), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > eind:
+                raise
+            time.sleep(0.25)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def schrijf_tabel(
+    con: duckdb.DuckDBPyConnection,
+    doel: str,
+    df: pl.DataFrame,
+    *,
+    vervang_waar: Mapping[str, Any] | None = None,
+) -> int:
+    """Write ``df`` to ``doel`` ('schema.tabel') in one transaction; return the rows written.
+
+    Without ``vervang_waar`` the table is replaced whole (created from the frame's types). With it,
+    only rows matching those column values are replaced — the pattern for a partition (one CBS
+    year) of a shared table. Columns are matched by name, never by position.
+    """
+    schema, tabel = splits(doel)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.register("_nplv_nieuw", df.to_arrow())
+        if vervang_waar is None:
+            con.execute(f"CREATE OR REPLACE TABLE {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0")
+        else:
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0"
+            )
+            voorwaarden = " AND ".join(f"{_ident(k)} = ?" for k in vervang_waar)
+            con.execute(
+                f"DELETE FROM {schema}.{tabel} WHERE {voorwaarden}", list(vervang_waar.values())
+            )
+        con.execute(f"INSERT INTO {schema}.{tabel} BY NAME SELECT * FROM _nplv_nieuw")
+        con.unregister("_nplv_nieuw")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return df.height
+
+
+def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+    """Run a query and return a polars frame (DuckDB 2.0: ``con.sql(...).pl()``, see PITFALLS)."""
+    return con.sql(sql, params=params).pl()
+
+
+class WerkDatabase(dg.ConfigurableResource):  # type: ignore[misc]
+    """The pipeline's working DuckDB file; assets read and write through it.
+
+    Analysts never open this file: the publicatie stage copies it to a new file and swaps that in
+    atomically (see nplv_monitor/publicatie).
+    """
+
+    pad: str = ""
+
+    def bestand(self) -> Path:
+        return Path(self.pad) if self.pad else instellingen().werk_db
+
+    @contextmanager
+    def verbinding(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with verbind(self.bestand(), read_only=read_only) as con:
+            yield con

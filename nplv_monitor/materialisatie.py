@@ -1,0 +1,111 @@
+"""The one way an asset validates and writes a table, and reports it to Dagster.
+
+Validation happens *before* writing (PITFALLS: a blocking asset check only stops downstream assets,
+the checked asset's output would already be stored). The asset yields the check result, and on a
+failure raises so the step fails with the failing rows in the message and in the check metadata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from nplv_monitor import validatie
+from nplv_monitor.db import schrijf_tabel
+from nplv_monitor.errors import ValidatieFout
+
+CHECK_NAAM = "pandera_schema"
+
+
+def check_spec(asset_key: str | dg.AssetKey, schema_naam: str) -> dg.AssetCheckSpec:
+    """The blocking Pandera check of an asset's table (declare it in ``check_specs``)."""
+    return dg.AssetCheckSpec(
+        name=CHECK_NAAM,
+        asset=asset_key,
+        blocking=True,
+        description=f"De tabel voldoet aan schemas/{schema_naam}.yaml (gecontroleerd vóór het schrijven).",
+    )
+
+
+def column_schema(schema_naam: str, df: pl.DataFrame | None = None) -> dg.TableSchema:
+    """`dagster/column_schema` from the Pandera schema (descriptions) and the frame's dtypes."""
+    sch = validatie.schema(schema_naam)
+    kolommen: list[dg.TableColumn] = []
+    namen = list(df.columns) if df is not None else list(sch.columns)
+    for naam in namen:
+        col = sch.columns.get(naam)
+        dtype = str(df.schema[naam]) if df is not None else str(col.dtype if col else "")
+        kolommen.append(
+            dg.TableColumn(name=naam, type=dtype, description=(col.description if col else None))
+        )
+    return dg.TableSchema(columns=kolommen)
+
+
+def tabel_metadata(df: pl.DataFrame, schema_naam: str, doel: str) -> dict[str, Any]:
+    return {
+        "dagster/row_count": df.height,
+        "dagster/column_schema": column_schema(schema_naam, df),
+        "dagster/table_name": doel,
+        "voorbeeld": dg.MetadataValue.md(_markdown(df.head(5))),
+    }
+
+
+def _markdown(df: pl.DataFrame) -> str:
+    if df.width == 0:
+        return "(leeg)"
+    cols = df.columns[:12]
+    kop = "| " + " | ".join(cols) + " |"
+    streep = "|" + "---|" * len(cols)
+    rijen = ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in df.select(cols).iter_rows()]
+    return "\n".join([kop, streep, *rijen])
+
+
+def valideer_en_schrijf(
+    con: duckdb.DuckDBPyConnection,
+    df: pl.DataFrame,
+    *,
+    schema_naam: str,
+    doel: str,
+    asset_key: dg.AssetKey | None = None,
+    vervang_waar: Mapping[str, Any] | None = None,
+    bron: str | None = None,
+    extra_metadata: Mapping[str, Any] | None = None,
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Validate ``df``, write it to ``doel`` and yield the check result and materialization.
+
+    Use as ``yield from valideer_en_schrijf(...)`` inside a ``@dg.asset(check_specs=[...])``.
+    On a validation failure a failed check result is yielded and then ValidatieFout is raised:
+    nothing is written and downstream assets do not run.
+    """
+    try:
+        gevalideerd = validatie.valideer(df, schema_naam, bron=bron)
+    except ValidatieFout as fout:
+        fc = fout.failure_cases
+        yield dg.AssetCheckResult(
+            check_name=CHECK_NAAM,
+            asset_key=asset_key,
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "melding": dg.MetadataValue.text(str(fout)),
+                "foute_rijen": dg.MetadataValue.md(
+                    _markdown(fc.head(20)) if isinstance(fc, pl.DataFrame) else "-"
+                ),
+            },
+        )
+        raise
+    yield dg.AssetCheckResult(
+        check_name=CHECK_NAAM,
+        asset_key=asset_key,
+        passed=True,
+        metadata={"rijen": gevalideerd.height},
+    )
+    schrijf_tabel(con, doel, gevalideerd, vervang_waar=vervang_waar)
+    yield dg.MaterializeResult(
+        asset_key=asset_key,
+        metadata={**tabel_metadata(gevalideerd, schema_naam, doel), **(extra_metadata or {})},
+    )
