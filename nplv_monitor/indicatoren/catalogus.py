@@ -1,0 +1,362 @@
+"""The declarative indicator catalogue: every ``assets/indicatoren/*.yaml`` file.
+
+Each file may hold ``variabelen`` (what a source measures, with its CBS key per table year) and
+``indicatoren`` (how variables combine into an indicator). All files are read together, so another
+family (gebiedsrealisatie) adds its own file in the same format. The format is documented in
+docs/indicatoren.md; any error names the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from nplv_monitor.config import ASSETS_DIR
+from nplv_monitor.errors import NplvFout
+
+CATALOGUS_MAP = ASSETS_DIR / "indicatoren"
+
+FAMILIES = ("context", "gebiedsrealisatie", "gebiedseffect")
+ACTIELIJNEN = ("integraal", "fysiek", "meedoen", "veiligheid", "proces")
+RICHTINGEN = ("hoger_beter", "lager_beter", "neutraal")
+VORMEN = ("aantal", "percentage", "gemiddelde", "score")
+PEILJAAR_REGELS = ("tabeljaar", "waardepeildatum")
+
+#: Kind of measure → factor on teller/noemer. ``gepubliceerd`` values cannot be aggregated (no base
+#: in the source): regions get the published figure, areas their gemeente's (see docs).
+MATEN: dict[str, float] = {
+    "aantal": 1.0,
+    "aandeel": 100.0,
+    "per_1000": 1000.0,
+    "gewogen_gemiddelde": 1.0,
+    "score": 1.0,
+    "dichtheid": 100.0,  # inwoners per ha → per km²
+    "verhouding": 1.0,
+    "index_gemeente": 100.0,
+    "gepubliceerd": 1.0,
+}
+#: Measures whose noemer is the teller's own base (weights), not a separate variable.
+GEWOGEN_MATEN = ("gewogen_gemiddelde", "score", "index_gemeente")
+
+
+@dataclass(frozen=True)
+class Bron:
+    """A source the metingen stage reads; ``tabellen`` maps the table year to its id."""
+
+    code: str
+    naam: str
+    tabellen: dict[int, str]
+    niveau: str  # lowest level the source publishes: buurt, wijk or gemeente
+
+
+#: The sources of the monitor and their tables per year (the online path adds years here).
+BRONNEN: dict[str, Bron] = {
+    b.code: b
+    for b in (
+        Bron("cbs_kwb", "CBS Kerncijfers wijken en buurten", {2020: "84799NED", 2024: "85984NED"}, "buurt"),
+        Bron("cbs_bevolking_2024", "CBS inwoners per buurt 1 januari 2024 (uit KWB 2024)", {2024: "85984NED"}, "buurt"),
+        Bron("cbs_bevolking_wijk_2022", "CBS inwoners per wijk (KWB 2020) op wijkcodes van de indeling 2022", {2022: "84799NED"}, "wijk"),
+        Bron("cbs_misdrijven", "Politie/CBS geregistreerde misdrijven per buurt", {2023: "47018NED"}, "buurt"),
+        Bron("leefbaarometer_wijk", "Leefbaarometer 3.0 wijkscores", {2022: "leefbaarometer/wijkscores_2002-2022.csv"}, "wijk"),
+        Bron("leefbaarometer_buurt", "Leefbaarometer 3.0 buurtscores", {2024: "leefbaarometer/buurtscores_2024.csv"}, "buurt"),
+        Bron("cbs_veiligheidsmonitor", "CBS Veiligheidsmonitor", {2023: "85146NED"}, "gemeente"),
+        Bron("cbs_ses_woa", "CBS SES-WOA per wijk en buurt", {2019: "85163NED"}, "buurt"),
+        Bron("rivm_gezondheid", "RIVM/CBS Gezondheidsmonitor volwassenen", {2022: "rivm/gezondheid_rotterdam_2016_2020_2022.csv"}, "buurt"),
+    )
+}
+
+
+class CatalogusFout(NplvFout):
+    """The indicator catalogue (assets/indicatoren/*.yaml) is inconsistent."""
+
+
+@dataclass(frozen=True)
+class Variabele:
+    id: str
+    bron: str
+    vorm: str
+    eenheid: str
+    sleutel: str | None = None
+    sleutels: dict[int, str] = field(default_factory=dict)
+    groep: str | None = None
+    positie: int | None = None
+    basis: str | None = None
+    basis_bron: str | None = None
+    peiljaar: str = "tabeljaar"
+    bestand: str = ""
+
+    def sleutel_voor(self, jaar: int) -> str | None:
+        """The concept key (no numeric suffix) in the table of ``jaar``; None if not in that year."""
+        if self.sleutels:
+            return self.sleutels.get(jaar)
+        return self.sleutel
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    naam: str
+    omschrijving: str
+    familie: str
+    actielijn: str
+    thema: str
+    bron: str
+    maat: str
+    eenheid: str
+    richting: str
+    teller: str | None = None
+    noemer: tuple[str, ...] = ()
+    noemer_bron: str | None = None
+    dekking_basis: str | None = None
+    minimum_basis: float = 0.0
+    kader_item: str | None = None
+    definitiebreuk: str | None = None
+    opmerking: str | None = None
+    bestand: str = ""
+
+    @property
+    def factor(self) -> float:
+        return MATEN.get(self.maat, 1.0)
+
+    def bronnen(self) -> list[str]:
+        """Source codes this indicator's teller comes from (``leefbaarometer`` → wijk + buurt)."""
+        return [b for b in BRONNEN if b == self.bron or b.startswith(self.bron + "_")]
+
+
+@dataclass
+class Catalogus:
+    variabelen: list[Variabele]
+    indicatoren: list[Indicator]
+
+    def indicator(self, code: str) -> Indicator:
+        for i in self.indicatoren:
+            if i.code == code:
+                return i
+        raise KeyError(code)
+
+    def van_familie(self, *families: str) -> list[Indicator]:
+        return [i for i in self.indicatoren if i.familie in families]
+
+    def frame(self) -> pl.DataFrame:
+        """The catalogue as the table ``monitor.indicatoren``."""
+        rijen = []
+        for i in self.indicatoren:
+            sleutels: dict[str, dict[str, str]] = {}
+            for v in self.variabelen:
+                if v.id in (i.teller, *i.noemer) and v.bron in i.bronnen():
+                    bron = BRONNEN[v.bron]
+                    for jaar, tabel in sorted(bron.tabellen.items()):
+                        sleutel = v.sleutel_voor(jaar)
+                        if sleutel:
+                            sleutels.setdefault(v.id, {})[f"{tabel} ({jaar})"] = sleutel
+            rijen.append(
+                {
+                    "indicator_code": i.code,
+                    "naam": i.naam,
+                    "omschrijving": i.omschrijving,
+                    "familie": i.familie,
+                    "actielijn": i.actielijn,
+                    "thema": i.thema,
+                    "bron": i.bron,
+                    "bron_tabellen": ", ".join(
+                        sorted({BRONNEN[b].tabellen[j] for b in i.bronnen() for j in BRONNEN[b].tabellen})
+                    )
+                    or None,
+                    "bron_sleutels": json.dumps(sleutels, ensure_ascii=False) if sleutels else None,
+                    "maat": i.maat,
+                    "teller": i.teller,
+                    "noemer": " + ".join(i.noemer) or None,
+                    "eenheid": i.eenheid,
+                    "richting": i.richting,
+                    "minimum_basis": float(i.minimum_basis),
+                    "kader_item": i.kader_item,
+                    "definitiebreuk": i.definitiebreuk,
+                    "opmerking": i.opmerking,
+                    "catalogusbestand": i.bestand,
+                }
+            )
+        return pl.DataFrame(rijen, schema=_CATALOGUS_SCHEMA)
+
+
+_CATALOGUS_SCHEMA = {
+    "indicator_code": pl.String,
+    "naam": pl.String,
+    "omschrijving": pl.String,
+    "familie": pl.String,
+    "actielijn": pl.String,
+    "thema": pl.String,
+    "bron": pl.String,
+    "bron_tabellen": pl.String,
+    "bron_sleutels": pl.String,
+    "maat": pl.String,
+    "teller": pl.String,
+    "noemer": pl.String,
+    "eenheid": pl.String,
+    "richting": pl.String,
+    "minimum_basis": pl.Float64,
+    "kader_item": pl.String,
+    "definitiebreuk": pl.String,
+    "opmerking": pl.String,
+    "catalogusbestand": pl.String,
+}
+
+_VARIABELE_VELDEN = {
+    "id", "bron", "vorm", "eenheid", "sleutel", "sleutels", "groep", "positie", "basis",
+    "basis_bron", "peiljaar",
+}  # fmt: skip
+_INDICATOR_VELDEN = {
+    "code", "naam", "omschrijving", "familie", "actielijn", "thema", "bron", "maat", "eenheid",
+    "richting", "teller", "noemer", "noemer_bron", "dekking_basis", "minimum_basis", "kader_item",
+    "definitiebreuk", "opmerking",
+}  # fmt: skip
+_VERPLICHT = ("code", "naam", "omschrijving", "familie", "actielijn", "thema", "bron", "maat", "eenheid", "richting")
+
+
+def _fout(bestand: Path, nr: int, veld: str, melding: str) -> CatalogusFout:
+    return CatalogusFout(f"{bestand.name}, item {nr + 1}, veld {veld!r}: {melding}")
+
+
+def _kies(bestand: Path, nr: int, veld: str, waarde: Any, toegestaan: tuple[str, ...]) -> str:
+    if waarde not in toegestaan:
+        raise _fout(bestand, nr, veld, f"{waarde!r} is niet een van {', '.join(toegestaan)}")
+    return str(waarde)
+
+
+def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
+    onbekend = set(ruw) - _VARIABELE_VELDEN
+    if onbekend:
+        raise _fout(bestand, nr, sorted(onbekend)[0], "onbekend veld")
+    for veld in ("id", "bron", "vorm", "eenheid"):
+        if not ruw.get(veld):
+            raise _fout(bestand, nr, veld, "ontbreekt")
+    bron = _kies(bestand, nr, "bron", ruw["bron"], tuple(BRONNEN))
+    if not ruw.get("sleutel") and not ruw.get("sleutels"):
+        raise _fout(bestand, nr, "sleutel", "geef 'sleutel' of 'sleutels' (per tabeljaar)")
+    sleutels = {int(j): str(s) for j, s in (ruw.get("sleutels") or {}).items()}
+    for jaar in sleutels:
+        if jaar not in BRONNEN[bron].tabellen:
+            raise _fout(bestand, nr, "sleutels", f"bron {bron} heeft geen tabel voor {jaar}")
+    for jaar, sleutel in sleutels.items():
+        _geen_achtervoegsel(bestand, nr, f"sleutels.{jaar}", sleutel, bron)
+    if ruw.get("sleutel"):
+        _geen_achtervoegsel(bestand, nr, "sleutel", str(ruw["sleutel"]), bron)
+    vorm = _kies(bestand, nr, "vorm", ruw["vorm"], VORMEN)
+    if vorm in ("gemiddelde",) and not ruw.get("basis"):
+        raise _fout(bestand, nr, "basis", f"vorm {vorm} heeft een basis (gewicht) nodig")
+    if vorm == "percentage" and bron == "cbs_kwb" and not ruw.get("basis"):
+        raise _fout(bestand, nr, "basis", "een KWB-percentage wordt met zijn basis terug naar aantallen gerekend")
+    return Variabele(
+        id=str(ruw["id"]),
+        bron=bron,
+        vorm=vorm,
+        eenheid=str(ruw["eenheid"]),
+        sleutel=str(ruw["sleutel"]) if ruw.get("sleutel") else None,
+        sleutels=sleutels,
+        groep=ruw.get("groep"),
+        positie=int(ruw["positie"]) if ruw.get("positie") is not None else None,
+        basis=ruw.get("basis"),
+        basis_bron=ruw.get("basis_bron"),
+        peiljaar=_kies(bestand, nr, "peiljaar", ruw.get("peiljaar", "tabeljaar"), PEILJAAR_REGELS),
+        bestand=bestand.name,
+    )
+
+
+def _geen_achtervoegsel(bestand: Path, nr: int, veld: str, sleutel: str, bron: str) -> None:
+    # CBS keys carry a numeric suffix that shifts between years (PITFALLS): the catalogue names the
+    # concept only, so a full key like "AantalInwoners_5" is refused.
+    if bron.startswith("cbs_") and sleutel.rsplit("_", 1)[-1].isdigit():
+        raise _fout(bestand, nr, veld, f"{sleutel!r}: noem de CBS-sleutel zonder numeriek achtervoegsel")
+
+
+def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
+    onbekend = set(ruw) - _INDICATOR_VELDEN
+    if onbekend:
+        raise _fout(bestand, nr, sorted(onbekend)[0], "onbekend veld")
+    for veld in _VERPLICHT:
+        if ruw.get(veld) in (None, ""):
+            raise _fout(bestand, nr, veld, "ontbreekt")
+    familie = _kies(bestand, nr, "familie", ruw["familie"], FAMILIES)
+    maat = _kies(bestand, nr, "maat", ruw["maat"], tuple(MATEN))
+    noemer = ruw.get("noemer")
+    noemers = tuple(noemer) if isinstance(noemer, list) else ((str(noemer),) if noemer else ())
+    if familie != "gebiedsrealisatie":
+        if not ruw.get("teller"):
+            raise _fout(bestand, nr, "teller", "ontbreekt (variabele-id uit een catalogusbestand)")
+        if maat in ("aandeel", "per_1000", "dichtheid", "verhouding") and not noemers:
+            raise _fout(bestand, nr, "noemer", f"maat {maat} heeft een noemer nodig")
+    return Indicator(
+        code=str(ruw["code"]),
+        naam=str(ruw["naam"]),
+        omschrijving=str(ruw["omschrijving"]),
+        familie=familie,
+        actielijn=_kies(bestand, nr, "actielijn", ruw["actielijn"], ACTIELIJNEN),
+        thema=str(ruw["thema"]),
+        bron=str(ruw["bron"]),
+        maat=maat,
+        eenheid=str(ruw["eenheid"]),
+        richting=_kies(bestand, nr, "richting", ruw["richting"], RICHTINGEN),
+        teller=ruw.get("teller"),
+        noemer=noemers,
+        noemer_bron=ruw.get("noemer_bron"),
+        dekking_basis=ruw.get("dekking_basis"),
+        minimum_basis=float(ruw.get("minimum_basis", 0) or 0),
+        kader_item=ruw.get("kader_item"),
+        definitiebreuk=ruw.get("definitiebreuk"),
+        opmerking=ruw.get("opmerking"),
+        bestand=bestand.name,
+    )
+
+
+def laad_catalogus(map_: Path | None = None) -> Catalogus:
+    """Read and cross-check every ``*.yaml`` in the catalogue folder."""
+    map_ = map_ or CATALOGUS_MAP
+    bestanden = sorted(map_.glob("*.yaml"))
+    if not bestanden:
+        raise CatalogusFout(f"Geen catalogusbestanden (*.yaml) in {map_}.")
+    variabelen: list[Variabele] = []
+    indicatoren: list[Indicator] = []
+    for bestand in bestanden:
+        try:
+            inhoud = yaml.safe_load(bestand.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise CatalogusFout(f"{bestand.name} is geen geldige YAML: {exc}") from exc
+        if not isinstance(inhoud, dict) or set(inhoud) - {"variabelen", "indicatoren"}:
+            raise CatalogusFout(f"{bestand.name}: verwacht alleen de sleutels 'variabelen' en 'indicatoren'.")
+        for nr, ruw in enumerate(inhoud.get("variabelen") or []):
+            variabelen.append(_variabele(bestand, nr, ruw))
+        for nr, ruw in enumerate(inhoud.get("indicatoren") or []):
+            indicatoren.append(_indicator(bestand, nr, ruw))
+    _controleer(variabelen, indicatoren)
+    return Catalogus(variabelen, indicatoren)
+
+
+def _controleer(variabelen: list[Variabele], indicatoren: list[Indicator]) -> None:
+    gezien: dict[tuple[str, str], str] = {}
+    for v in variabelen:
+        if (v.id, v.bron) in gezien:
+            raise CatalogusFout(f"{v.bestand}: variabele {v.id!r} van bron {v.bron} staat er twee keer in (ook in {gezien[(v.id, v.bron)]}).")
+        gezien[(v.id, v.bron)] = v.bestand
+    for v in variabelen:
+        if v.basis and (v.basis, v.basis_bron or v.bron) not in gezien:
+            raise CatalogusFout(f"{v.bestand}: variabele {v.id!r} heeft basis {v.basis!r}, die niet in bron {v.basis_bron or v.bron} staat.")
+    codes: dict[str, str] = {}
+    for i in indicatoren:
+        if i.code in codes:
+            raise CatalogusFout(f"{i.bestand}: indicatorcode {i.code!r} komt ook voor in {codes[i.code]}.")
+        codes[i.code] = i.bestand
+        if i.familie == "gebiedsrealisatie":
+            continue
+        bronnen = i.bronnen()
+        if not bronnen:
+            raise CatalogusFout(f"{i.bestand}: indicator {i.code!r} heeft onbekende bron {i.bron!r}.")
+        if not any((i.teller, b) in gezien for b in bronnen):
+            raise CatalogusFout(f"{i.bestand}: indicator {i.code!r}: teller {i.teller!r} is geen variabele van bron {i.bron}.")
+        for n in (*i.noemer, *([i.dekking_basis] if i.dekking_basis else [])):
+            nb = [i.noemer_bron] if i.noemer_bron else bronnen
+            if not any((n, b) in gezien for b in nb):
+                raise CatalogusFout(f"{i.bestand}: indicator {i.code!r}: noemer {n!r} is geen variabele van bron {', '.join(nb)}.")

@@ -1,0 +1,1 @@
+"""The aggregation engine: pure functions on polars frames (no database, no Dagster)."""
