@@ -1,0 +1,212 @@
+"""Everything the report shows, read from the *published* DuckDB file (read-only, no recomputing).
+
+The publication stage writes ``output/nplv_monitor.duckdb`` atomically; the report opens it
+read-only, so an analyst can keep it open and the report never changes a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from nplv_monitor.db import lees, verbind
+from nplv_monitor.errors import NplvFout
+
+ACTIELIJNEN = ["integraal", "fysiek", "meedoen", "veiligheid", "proces"]
+FAMILIES = ["context", "gebiedseffect", "gebiedsrealisatie"]
+ACTIELIJN_NAMEN = {
+    "integraal": "Integraal",
+    "fysiek": "Fysiek",
+    "meedoen": "Meedoen",
+    "veiligheid": "Veiligheid",
+    "proces": "Proces",
+}
+FAMILIE_NAMEN = {
+    "context": "contextindicatoren",
+    "gebiedseffect": "gebiedseffectindicatoren",
+    "gebiedsrealisatie": "gebiedsrealisatie-indicatoren",
+}
+VERGELIJKING_SOORTEN = (
+    "focusgebied",
+    "gemeente",
+    "rest_gemeente",
+    "alle_focusgebieden",
+    "nederland",
+)
+
+
+class RapportageFout(NplvFout):
+    """The published file lacks what the report needs; the message says what and how to fix it."""
+
+
+@dataclass
+class Publicatie:
+    """The published tables the report needs, already restricted to the report's areas."""
+
+    pad: Path
+    editie: str
+    gepubliceerd: str
+    waarden: pl.DataFrame  # monitor.indicatorwaarden for ref.gebieden's areas
+    indicatoren: pl.DataFrame  # indicator_code, naam, familie, actielijn, eenheid, richting, kern
+    gebieden: pl.DataFrame  # ref.gebieden
+    gebied_buurten: pl.DataFrame  # ref.gebied_buurten (may be empty)
+    realisatie: pl.DataFrame  # published scheme figures (may be empty)
+    lbm_klassen: dict[str, int | None] = field(default_factory=dict)  # buurtcode → kscore 2024
+
+    # -- convenience ----------------------------------------------------------------------
+    def gebied_naam(self, code: str) -> str:
+        rij = self.gebieden.filter(pl.col("gebied_code") == code)
+        return str(rij["gebied_naam"][0]) if rij.height else code
+
+    def focusgebieden(self) -> pl.DataFrame:
+        return self.gebieden.filter(pl.col("soort") == "focusgebied").sort("gebied_naam")
+
+    def vergelijkingen(self, focus_code: str) -> list[tuple[str, str, str]]:
+        """(gebied_code, soort, naam) of the area, its gemeente, the rest of it and Nederland."""
+        rij = self.gebieden.filter(pl.col("gebied_code") == focus_code)
+        if rij.height == 0:
+            raise RapportageFout(
+                f"Gebied {focus_code!r} staat niet in ref.gebieden van {self.pad}. "
+                f"Kies een van: {', '.join(self.focusgebieden()['gebied_code'].to_list())}."
+            )
+        gm = str(rij["gemeentecode"][0])
+        uit = [
+            (focus_code, "focusgebied", self.gebied_naam(focus_code)),
+            (gm, "gemeente", self.gebied_naam(gm)),
+            (f"{focus_code}_rest", "rest_gemeente", self.gebied_naam(f"{focus_code}_rest")),
+            ("NL00", "nederland", self.gebied_naam("NL00")),
+        ]
+        return uit
+
+
+def _relaties(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rijen = con.sql(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "union select schema_name || '.' || view_name from duckdb_views() where not internal"
+    ).fetchall()
+    return {str(r[0]) for r in rijen}
+
+
+def _kolommen(con: duckdb.DuckDBPyConnection, relatie: str) -> list[str]:
+    return [str(r[0]) for r in con.sql(f"describe {relatie}").fetchall()]
+
+
+def _eerste(kolommen: list[str], kandidaten: list[str]) -> str | None:
+    return next((k for k in kandidaten if k in kolommen), None)
+
+
+def _editie(con: duckdb.DuckDBPyConnection, relaties: set[str], pad: Path) -> tuple[str, str]:
+    if "publicatie.edities" in relaties:
+        kol = _kolommen(con, "publicatie.edities")
+        sleutel = _eerste(kol, ["editie", "editie_id", "naam", "versie"])
+        datum = _eerste(kol, ["gepubliceerd_op", "gepubliceerd", "aangemaakt", "datum", "tijdstip"])
+        if sleutel:
+            volg = f" order by {datum} desc" if datum else ""
+            rij = con.sql(
+                f"select {sleutel}, {datum or 'null'} from publicatie.edities{volg} limit 1"
+            ).fetchone()
+            if rij is not None:
+                return str(rij[0]), str(rij[1] or "")
+    gewijzigd = datetime.fromtimestamp(pad.stat().st_mtime, tz=UTC)
+    return gewijzigd.strftime("%Y-%m-%d"), gewijzigd.isoformat(timespec="seconds")
+
+
+def _indicatoren(
+    con: duckdb.DuckDBPyConnection, relaties: set[str], waarden: pl.DataFrame
+) -> pl.DataFrame:
+    """Catalogue with uniform column names; falls back on the values' own columns."""
+    uit_waarden = waarden.group_by("indicator_code").agg(
+        pl.col("familie").first(),
+        pl.col("actielijn").first(),
+        pl.col("eenheid").first(),
+    )
+    if "monitor.indicatoren" not in relaties:
+        return uit_waarden.with_columns(
+            naam=pl.col("indicator_code"),
+            richting=pl.lit(None, pl.String),
+            kern=pl.lit(True),
+            omschrijving=pl.lit(None, pl.String),
+        )
+    kol = _kolommen(con, "monitor.indicatoren")
+    code = _eerste(kol, ["indicator_code", "code"])
+    if code is None:
+        raise RapportageFout("monitor.indicatoren heeft geen kolom indicator_code.")
+    naam = _eerste(kol, ["naam", "indicator_naam", "titel", "label"]) or code
+    richting = _eerste(kol, ["richting", "gewenste_richting", "beter"])
+    kern = _eerste(kol, ["kern", "kernindicator", "hoofdindicator", "headline"])
+    omschr = _eerste(kol, ["omschrijving", "beschrijving", "definitie"])
+    cat = lees(
+        con,
+        f"select {code} as indicator_code, {naam}::varchar as naam, "
+        f"{richting + '::varchar' if richting else 'null::varchar'} as richting, "
+        f"{kern + '::boolean' if kern else 'true'} as kern, "
+        f"{omschr + '::varchar' if omschr else 'null::varchar'} as omschrijving "
+        "from monitor.indicatoren",
+    )
+    return uit_waarden.join(cat, on="indicator_code", how="left").with_columns(
+        pl.col("naam").fill_null(pl.col("indicator_code")),
+        pl.col("kern").fill_null(True),
+    )
+
+
+def _realisatie(con: duckdb.DuckDBPyConnection, relaties: set[str]) -> pl.DataFrame:
+    for relatie in ("realisatie.regelingen_cijfers", "bron.nplv_realisatie"):
+        if relatie in relaties:
+            return lees(con, f"select * from {relatie}")
+    return pl.DataFrame()
+
+
+def laad(pad: Path) -> Publicatie:
+    """Read the published file read-only; a clear error when it or a needed table is missing."""
+    if not pad.exists():
+        raise RapportageFout(
+            f"Het gepubliceerde bestand {pad} bestaat niet. Bouw eerst de monitor "
+            "(`nplv-monitor build` of materialiseer de assets in Dagster)."
+        )
+    with verbind(pad, read_only=True) as con:
+        relaties = _relaties(con)
+        for nodig in ("monitor.indicatorwaarden", "ref.gebieden"):
+            if nodig not in relaties:
+                raise RapportageFout(
+                    f"{pad} bevat geen {nodig}: de publicatie is onvolledig. Bouw de monitor opnieuw."
+                )
+        gebieden = lees(con, "select * from ref.gebieden")
+        codes = gebieden["gebied_code"].to_list()
+        waarden = lees(
+            con,
+            "select * from monitor.indicatorwaarden where gebied_code in (select unnest(?))",
+            [codes],
+        )
+        gebied_buurten = (
+            lees(con, "select * from ref.gebied_buurten")
+            if "ref.gebied_buurten" in relaties
+            else pl.DataFrame(
+                schema={"gebied_code": pl.String, "indelingsjaar": pl.Int64, "buurtcode": pl.String}
+            )
+        )
+        lbm: dict[str, int | None] = {}
+        if "bron.leefbaarometer_buurt" in relaties:
+            kol = _kolommen(con, "bron.leefbaarometer_buurt")
+            bu = _eerste(kol, ["bu_code", "buurtcode", "code"])
+            if bu and "kscore" in kol:
+                jaar = " where jaar = 2024" if "jaar" in kol else ""
+                for c, k in con.sql(
+                    f"select {bu}, kscore from bron.leefbaarometer_buurt{jaar}"
+                ).fetchall():
+                    lbm[str(c).strip()] = None if k is None else int(k)
+        editie, gepubliceerd = _editie(con, relaties, pad)
+        return Publicatie(
+            pad=pad,
+            editie=editie,
+            gepubliceerd=gepubliceerd,
+            waarden=waarden,
+            indicatoren=_indicatoren(con, relaties, waarden),
+            gebieden=gebieden,
+            gebied_buurten=gebied_buurten,
+            realisatie=_realisatie(con, relaties),
+            lbm_klassen=lbm,
+        )

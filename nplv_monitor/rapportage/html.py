@@ -1,0 +1,508 @@
+"""Self-contained HTML reports: one overview per edition, one per focus area.
+
+Nothing is fetched when the file is opened: the style is inline, charts and the map are inline SVG
+(altair → vl-convert), there is no script and no font download. Links are in-page anchors only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import jinja2
+import polars as pl
+
+from nplv_monitor import __version__
+from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.rapportage import grafieken, kaart, opmaak, teksten
+from nplv_monitor.rapportage.gegevens import (
+    ACTIELIJN_NAMEN,
+    ACTIELIJNEN,
+    FAMILIE_NAMEN,
+    Publicatie,
+)
+
+MAX_FIGUREN = 12
+_LEGENDA = ["veel_beter", "beter", "gelijk", "slechter", "veel_slechter", "hoger", "lager", "geen"]
+
+
+def _omgeving() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class Figuur:
+    svg: str
+    onderschrift: str
+
+
+def bestandsnaam_overzicht(editie: str) -> str:
+    return f"voortgangsrapportage_{_veilig(editie)}.html"
+
+
+def bestandsnaam_gebied(code: str, editie: str) -> str:
+    return f"voortgangsrapportage_{_veilig(editie)}_{code}.html"
+
+
+def _veilig(tekst: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]+", "-", tekst).strip("-") or "editie"
+
+
+def _bron_tekst(r: dict[str, Any]) -> str:
+    tekst = str(r.get("bron_tabel") or "")
+    if r.get("bron_vermelding"):
+        tekst += f" ({r['bron_vermelding']})"
+    return tekst
+
+
+def _bronnen(rijen: Sequence[dict[str, Any]]) -> str:
+    per_bron: dict[str, set[int]] = {}
+    for r in rijen:
+        per_bron.setdefault(_bron_tekst(r), set()).add(int(r["peiljaar"]))
+    return "; ".join(
+        f"{b}, peiljaar {', '.join(str(j) for j in sorted(js))}"
+        for b, js in sorted(per_bron.items())
+    )
+
+
+def _cel(r: dict[str, Any] | None, nl: float | None, richting: str | None) -> dict[str, str]:
+    if r is None:
+        return {
+            "status": "ontbreekt",
+            "tekst": "niet berekend",
+            "titel": "geen rij in de publicatie",
+            "kleur": "",
+            "tekstkleur": "",
+        }
+    if r["status"] != "ok" or r["waarde"] is None:
+        return {
+            "status": r["status"],
+            "tekst": r["status"],
+            "titel": r.get("status_toelichting") or "",
+            "kleur": "",
+            "tekstkleur": "",
+        }
+    k = opmaak.afwijking(r["waarde"], nl, richting)
+    return {
+        "status": "ok",
+        "tekst": opmaak.waarde(r["waarde"], r["eenheid"]),
+        "titel": k.label,
+        "kleur": k.kleur,
+        "tekstkleur": k.tekst,
+    }
+
+
+def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
+    delen = []
+    for naam, r in paren:
+        if r is None:
+            continue
+        if r["status"] != "ok":
+            delen.append(
+                f"{naam} {r['status']}: {r.get('status_toelichting') or 'geen reden opgegeven'}"
+            )
+        elif r.get("toelichting"):
+            delen.append(f"{naam}: {r['toelichting']}")
+    return "; ".join(delen)
+
+
+class _Rapport:
+    def __init__(self, pub: Publicatie, snapshot: Snapshot | None = None) -> None:
+        self.pub = pub
+        self.snapshot = snapshot or Snapshot()
+        self.env = _omgeving()
+        self.idx = {
+            (r["gebied_code"], r["indicator_code"], r["peiljaar"]): r
+            for r in pub.waarden.iter_rows(named=True)
+        }
+        self.ind = {r["indicator_code"]: r for r in pub.indicatoren.iter_rows(named=True)}
+        self._buurten: list[kaart.Buurt] | None = None
+
+    # -- shared pieces ------------------------------------------------------------------------
+    def _basis(self, titel: str, ondertitel: str) -> dict[str, Any]:
+        return {
+            "titel": titel,
+            "ondertitel": ondertitel,
+            "versie": __version__,
+            "attributie": teksten.ATTRIBUTIE,
+            "licentie": teksten.LICENTIE,
+            "bestand": self.pub.pad.name,
+            "editie": self.pub.editie,
+            "gepubliceerd": self.pub.gepubliceerd,
+            "gemaakt": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "klassen": [opmaak.KLASSEN[k] for k in _LEGENDA],
+        }
+
+    def _jaren(self, gebied: str, code: str) -> list[int]:
+        return sorted(j for (g, c, j) in self.idx if g == gebied and c == code)
+
+    def _laatste(self, gebied: str, code: str) -> int | None:
+        ok = [j for j in self._jaren(gebied, code) if self.idx[(gebied, code, j)]["status"] == "ok"]
+        alle = self._jaren(gebied, code)
+        return (ok or alle or [None])[-1]
+
+    def _indicatoren(self, actielijn: str, families: Sequence[str]) -> list[dict[str, Any]]:
+        sel = [
+            i for i in self.ind.values() if i["actielijn"] == actielijn and i["familie"] in families
+        ]
+        volg = {f: n for n, f in enumerate(families)}
+        return sorted(
+            sel, key=lambda i: (volg[i["familie"]], not i.get("kern"), i["indicator_code"])
+        )
+
+    def _figuur(
+        self, code: str, gebieden: Sequence[tuple[str, str, str]], titel_gebied: str
+    ) -> Figuur | None:
+        """Trend when there are ≥ 2 peiljaren, else comparison bars for the one peiljaar."""
+        i = self.ind[code]
+        hoofd = gebieden[0][0]
+        jaren = self._jaren(hoofd, code)
+        rijen = [
+            self.idx[(g, code, j)]
+            for g, _, _ in gebieden
+            for j in jaren
+            if (g, code, j) in self.idx
+        ]
+        if not rijen:
+            return None
+        titel = str(i["naam"])
+        eenheid = i["eenheid"]
+        ok_jaren = sorted(
+            {r["peiljaar"] for r in rijen if r["status"] == "ok" and r["gebied_code"] == hoofd}
+        )
+        if len(ok_jaren) >= 2:
+            punten = [
+                grafieken.Punt(
+                    naam, soort, r["peiljaar"], r["waarde"] if r["status"] == "ok" else None
+                )
+                for g, soort, naam in gebieden
+                for r in rijen
+                if r["gebied_code"] == g
+            ]
+            basisjaar = next((r["basisjaar"] for r in rijen if r.get("basisjaar")), None)
+            chart: alt.TopLevelMixin = grafieken.trend(
+                punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar
+            )
+            extra = f" Stippellijn: basisjaar {basisjaar}." if basisjaar else ""
+        else:
+            jaar = self._laatste(hoofd, code)
+            staven = []
+            for g, soort, naam in gebieden:
+                r = self.idx.get((g, code, jaar)) if jaar is not None else None
+                staven.append(
+                    grafieken.Staaf(
+                        naam,
+                        soort,
+                        r["waarde"] if r and r["status"] == "ok" else None,
+                        r["status"] if r else "niet berekend",
+                    )
+                )
+            chart = grafieken.vergelijking(
+                staven, eenheid=eenheid, titel=titel, richting=i.get("richting")
+            )
+            extra = ""
+        onderschrift = f"{titel_gebied}. Bron: {_bronnen(rijen)}.{extra}"
+        return Figuur(grafieken.svg(chart), onderschrift)
+
+    def _realisatie(self, gebied: str | None) -> dict[str, Any]:
+        df = self.pub.waarden.filter(pl.col("familie") == "gebiedsrealisatie")
+        if gebied is not None:
+            df = df.filter(pl.col("gebied_code") == gebied)
+        else:
+            df = df.filter(pl.col("gebied_soort").is_in(["alle_focusgebieden", "nederland"]))
+        rijen = []
+        for r in df.sort("actielijn", "indicator_code", "peiljaar").iter_rows(named=True):
+            if (
+                r["status"] == "ok"
+                and r.get("waarde_min") is not None
+                and r.get("waarde_max") is not None
+                and r["waarde_min"] != r["waarde_max"]
+            ):
+                tekst = f"{opmaak.waarde(r['waarde_min'], r['eenheid'])} – {opmaak.waarde(r['waarde_max'], r['eenheid'])}"
+            elif r["status"] == "ok":
+                tekst = opmaak.waarde(r["waarde"], r["eenheid"])
+            else:
+                tekst = r["status"]
+            rijen.append(
+                {
+                    "gebied": self.pub.gebied_naam(r["gebied_code"]),
+                    "actielijn": ACTIELIJN_NAMEN.get(r["actielijn"], r["actielijn"]),
+                    "naam": self.ind.get(r["indicator_code"], {}).get("naam")
+                    or r["indicator_code"],
+                    "peiljaar": r["peiljaar"],
+                    "waarde": tekst,
+                    "status": r["status"],
+                    "eenheid": r["eenheid"],
+                    "toelichting": r.get("toelichting") or r.get("status_toelichting") or "",
+                    "bron": _bron_tekst(r),
+                }
+            )
+        melding = (
+            "Voor dit gebied zijn geen eigen realisatiecijfers gepubliceerd; de cijfers voor alle "
+            "focusgebieden samen staan in het overzichtsrapport."
+            if gebied
+            else "Er staan geen gebiedsrealisatie-cijfers in de publicatie."
+        )
+        return {"rijen": rijen, "melding": melding, "voortgang": None}
+
+    # -- map ----------------------------------------------------------------------------------
+    def _lidmaatschap(self) -> dict[str, str]:
+        gb = self.pub.gebied_buurten
+        if gb.height == 0:
+            return {}
+        focus = self.pub.focusgebieden()["gebied_code"].to_list()
+        jaren = gb.filter(pl.col("gebied_code").is_in(focus))["indelingsjaar"].unique().to_list()
+        if not jaren:
+            return {}
+        jaar = kaart.PEILJAAR if kaart.PEILJAAR in jaren else max(j for j in jaren if j is not None)
+        sel = gb.filter(pl.col("gebied_code").is_in(focus) & (pl.col("indelingsjaar") == jaar))
+        return dict(zip(sel["buurtcode"].to_list(), sel["gebied_code"].to_list(), strict=True))
+
+    def _alle_buurten(self) -> list[kaart.Buurt]:
+        if self._buurten is None:
+            gms = self.pub.focusgebieden()["gemeentecode"].unique().to_list()
+            self._buurten = kaart.lees_buurten(self.snapshot, gms)
+        return self._buurten
+
+    def _namen(self) -> dict[str, str]:
+        return dict(
+            zip(
+                self.pub.gebieden["gebied_code"].to_list(),
+                self.pub.gebieden["gebied_naam"].to_list(),
+                strict=True,
+            )
+        )
+
+    def kaart_overzicht(self) -> Figuur | None:
+        lid = self._lidmaatschap()
+        if not lid:
+            return None
+        panelen = []
+        fg = self.pub.focusgebieden()
+        for n, r in enumerate(fg.iter_rows(named=True)):
+            eigen = {b: g for b, g in lid.items() if g == r["gebied_code"]}
+            buurten = [b for b in self._alle_buurten() if b.gemeentecode == r["gemeentecode"]]
+            panelen.append(
+                kaart.kaart(
+                    buurten,
+                    eigen,
+                    klassen=self.pub.lbm_klassen,
+                    gebied_namen=self._namen(),
+                    titel=str(r["gebied_naam"]),
+                    breedte=230,
+                    hoogte=200,
+                    legenda=n == 0,
+                )
+            )
+        chart = alt.concat(*panelen, columns=4).resolve_scale(color="shared")
+        return Figuur(
+            grafieken.svg(chart),
+            f"De buurten van de focusgebieden (indeling {kaart.PEILJAAR}). Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; afbakening: ref.gebied_buurten.",
+        )
+
+    def kaart_gebied(self, code: str) -> Figuur | None:
+        lid = {b: g for b, g in self._lidmaatschap().items() if g == code}
+        if not lid:
+            return None
+        gm = str(self.pub.gebieden.filter(pl.col("gebied_code") == code)["gemeentecode"][0])
+        buurten = [b for b in self._alle_buurten() if b.gemeentecode == gm]
+        chart = kaart.kaart(
+            buurten,
+            lid,
+            klassen=self.pub.lbm_klassen,
+            gebied_namen=self._namen(),
+            titel=self.pub.gebied_naam(code),
+            breedte=620,
+            hoogte=480,
+        )
+        return Figuur(
+            grafieken.svg(chart),
+            f"Buurten van {self.pub.gebied_naam(code)} (omlijnd) en omgeving. Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}.",
+        )
+
+    # -- pages --------------------------------------------------------------------------------
+    def overzicht(self) -> str:
+        vergelijk = [
+            ("alle_focusgebieden", "alle_focusgebieden", "Alle focusgebieden"),
+            ("NL00", "nederland", "Nederland"),
+        ]
+        actielijnen = []
+        for a in ACTIELIJNEN:
+            rijen, bron_rijen, figuren = [], [], []
+            for i in self._indicatoren(a, ["gebiedseffect", "context"]):
+                code = i["indicator_code"]
+                jaar = self._laatste("alle_focusgebieden", code)
+                if jaar is None:
+                    continue
+                f = self.idx[("alle_focusgebieden", code, jaar)]
+                nl = self.idx.get(("NL00", code, jaar))
+                nlw = nl["waarde"] if nl and nl["status"] == "ok" else None
+                bron_rijen.extend(r for r in (f, nl) if r)
+                rijen.append(
+                    {
+                        "naam": i["naam"],
+                        "familie": FAMILIE_NAMEN[i["familie"]].removesuffix("indicatoren"),
+                        "eenheid": i["eenheid"],
+                        "peiljaar": jaar,
+                        "focus": _cel(f, nlw, i.get("richting")),
+                        "nl": opmaak.waarde(nlw, i["eenheid"]) if nl else "niet berekend",
+                        "verschil": opmaak.verschil(f.get("verschil_nederland"), i["eenheid"]),
+                        "basisjaar": f.get("basisjaar") or "–",
+                        "verandering": opmaak.verschil(
+                            f.get("verandering_sinds_basis"), i["eenheid"]
+                        ),
+                        "kloof": opmaak.kloof_tekst(f.get("verandering_verschil"))
+                        if f.get("basisjaar")
+                        else "–",
+                        "dekking": opmaak.aandeel(f.get("dekking")),
+                        "toelichting": _toelichting([("Alle focusgebieden", f), ("Nederland", nl)])
+                        + (
+                            f"; {f['aantal_gebieden']} van de 20 gebieden tellen mee"
+                            if f.get("aantal_gebieden")
+                            else ""
+                        ),
+                    }
+                )
+                if len(figuren) < MAX_FIGUREN and (
+                    i["familie"] == "gebiedseffect" or i.get("kern")
+                ):
+                    fig = self._figuur(code, vergelijk, "Alle focusgebieden samen en Nederland")
+                    if fig:
+                        figuren.append(fig)
+            actielijnen.append(
+                {
+                    "anker": a,
+                    "naam": ACTIELIJN_NAMEN[a],
+                    "rijen": rijen,
+                    "bronnen": _bronnen(bron_rijen),
+                    "figuren": figuren,
+                }
+            )
+        actielijnen = [
+            a
+            for a in actielijnen
+            if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
+        ]
+        ctx = self._basis(
+            "NPLV-monitor: voortgangsrapportage, bijlage",
+            f"Editie {self.pub.editie} · alle focusgebieden samen tegenover Nederland",
+        )
+        ctx.update(
+            actielijnen=actielijnen,
+            realisatie=self._realisatie(None),
+            kaart=self.kaart_overzicht(),
+            gebied_bestanden=[
+                {
+                    "naam": r["gebied_naam"],
+                    "bestand": bestandsnaam_gebied(r["gebied_code"], self.pub.editie),
+                }
+                for r in self.pub.focusgebieden().iter_rows(named=True)
+            ],
+        )
+        return self.env.get_template("overzicht.html.j2").render(**ctx)
+
+    def gebied(self, code: str) -> str:
+        verg = self.pub.vergelijkingen(code)
+        rij = self.pub.gebieden.filter(pl.col("gebied_code") == code).row(0, named=True)
+        actielijnen = []
+        for a in ACTIELIJNEN:
+            rijen, bron_rijen, figuren = [], [], []
+            for i in self._indicatoren(a, ["gebiedseffect", "context"]):
+                ic = i["indicator_code"]
+                jaar = self._laatste(code, ic)
+                if jaar is None:
+                    continue
+                per = [(naam, self.idx.get((g, ic, jaar))) for g, _, naam in verg]
+                nl = per[-1][1]
+                nlw = nl["waarde"] if nl and nl["status"] == "ok" else None
+                cellen = [_cel(r, nlw, i.get("richting")) for _, r in per]
+                h = per[0][1]
+                assert h is not None
+                bron_rijen.extend(r for _, r in per if r)
+                rijen.append(
+                    {
+                        "naam": i["naam"],
+                        "familie": FAMILIE_NAMEN[i["familie"]].removesuffix("indicatoren"),
+                        "eenheid": i["eenheid"],
+                        "peiljaar": jaar,
+                        "cellen": cellen,
+                        "percentiel": opmaak.getal(h.get("percentiel_wijken"), 0),
+                        "dekking": opmaak.aandeel(h.get("dekking")),
+                        "toelichting": _toelichting(per),
+                    }
+                )
+                if len(figuren) < MAX_FIGUREN and (
+                    i["familie"] == "gebiedseffect" or i.get("kern")
+                ):
+                    fig = self._figuur(
+                        ic, verg, f"{verg[0][2]}, {verg[1][2]}, rest van de gemeente en Nederland"
+                    )
+                    if fig:
+                        figuren.append(fig)
+            actielijnen.append(
+                {
+                    "anker": a,
+                    "naam": ACTIELIJN_NAMEN[a],
+                    "rijen": rijen,
+                    "bronnen": _bronnen(bron_rijen),
+                    "figuren": figuren,
+                }
+            )
+        actielijnen = [
+            a
+            for a in actielijnen
+            if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
+        ]
+        ctx = self._basis(
+            f"NPLV-monitor: {verg[0][2]}",
+            f"Editie {self.pub.editie} · focusgebied in {verg[1][2]} tegenover gemeente, rest van de gemeente en Nederland",
+        )
+        inwoners = rij.get("inwoners")
+        ctx.update(
+            gebied={
+                "naam": verg[0][2],
+                "gemeente": verg[1][2],
+                "bevolking": f"Inwoners volgens de afbakening: {opmaak.getal(inwoners)}."
+                if inwoners
+                else "",
+            },
+            koppen=[n for _, _, n in verg],
+            actielijnen=actielijnen,
+            realisatie=self._realisatie(code),
+            kaart=self.kaart_gebied(code),
+        )
+        return self.env.get_template("gebied.html.j2").render(**ctx)
+
+
+def schrijf_html(pub: Publicatie, map_: Path, gebied: str | None = None) -> list[Path]:
+    """Write the overview (unless one area is asked for) and the area reports; return the paths."""
+    map_.mkdir(parents=True, exist_ok=True)
+    rapport = _Rapport(pub)
+    uit: list[Path] = []
+
+    def schrijf(naam: str, tekst: str) -> None:
+        doel = map_ / naam
+        tmp = doel.with_name(f".{naam}.tmp")
+        tmp.write_text(tekst, encoding="utf-8")
+        tmp.replace(doel)
+        uit.append(doel)
+
+    if gebied is None:
+        schrijf(bestandsnaam_overzicht(pub.editie), rapport.overzicht())
+        codes = pub.focusgebieden()["gebied_code"].to_list()
+    else:
+        codes = [gebied]
+    for code in codes:
+        schrijf(bestandsnaam_gebied(code, pub.editie), rapport.gebied(code))
+    return uit
