@@ -17,3 +17,28 @@ def tmp_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     uit = tmp_path / "output"
     monkeypatch.setenv("NPLV_OUTPUT_DIR", str(uit))
     return uit
+
+
+@pytest.fixture(scope="session")
+def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A werk DB with every bronnen asset materialized once (all KWB partitions) from the shipped
+    snapshot. Returns the DuckDB file; treat it as read-only (copy it before writing to it)."""
+    # Imported here so a broken stage module cannot take every other test down with it.
+    import dagster as dg  # noqa: PLC0415
+
+    from nplv_monitor.bronnen import assets as bron_assets  # noqa: PLC0415
+    from nplv_monitor.db import WerkDatabase  # noqa: PLC0415
+
+    uit = tmp_path_factory.mktemp("bronnen") / "output"
+    pad = uit / ".werk" / "werk.duckdb"
+    resources = {"werkdb": WerkDatabase(pad=str(pad))}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NPLV_OUTPUT_DIR", str(uit))
+        mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
+        mp.delenv("NPLV_ONLINE", raising=False)
+        assert dg.materialize(bron_assets.bron_assets, resources=resources).success
+        for jaar in bron_assets.KWB_PARTITIES.get_partition_keys():
+            assert dg.materialize(
+                [bron_assets.kwb], partition_key=jaar, resources=resources
+            ).success
+    return pad
