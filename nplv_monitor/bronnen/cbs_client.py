@@ -37,7 +37,7 @@ from nplv_monitor.bronnen.cbs_online import (
 )
 from nplv_monitor.bronnen.online_schrijven import installeer, manifestregel, werkmap
 from nplv_monitor.bronnen.snapshot import Snapshot
-from nplv_monitor.errors import BronFout
+from nplv_monitor.errors import BronFout, SnapshotFout
 
 #: The ODataApi returns at most this many rows per query; a result of exactly this size is cut off.
 ODATA_API_LIMIET = 10_000
@@ -84,14 +84,18 @@ def _manifest_modified(snapshot: Snapshot, tabel_id: str) -> str | None:
 
 
 def _volledig_in_snapshot(snapshot: Snapshot, tabel_id: str, verwacht: int | None) -> bool:
-    """True if the snapshot holds a TypedDataSet that is not a truncated download."""
+    """True if the snapshot holds an intact TypedDataSet that is not a truncated download."""
     rel = f"cbs/{tabel_id}/TypedDataSet.parquet"
     if not snapshot.heeft(rel):
         return False
     rijen = snapshot.entry(rel).rijen
-    if rijen is None or rijen == ODATA_API_LIMIET:
+    if rijen is None or rijen == ODATA_API_LIMIET or (verwacht is not None and rijen < verwacht):
         return False
-    return verwacht is None or rijen >= verwacht
+    try:
+        snapshot.pad(rel)  # present and matching its hash; otherwise fetch it again
+    except SnapshotFout:
+        return False
+    return True
 
 
 def _frame(rijen: list[dict[str, Any]], types: dict[str, pl.DataType], wat: str) -> pl.DataFrame:
