@@ -1,21 +1,29 @@
 """The Dagster code location: every asset, check, job, schedule and resource of the monitor.
 
 `dagster dev` loads this module through workspace.yaml. Each pipeline stage keeps its assets in its
-own ``assets.py``; this file only gathers them.
+own ``assets.py``; this file gathers them and derives from them the publication asset (which
+depends on every upstream asset), the jobs per partitions definition and the yearly schedules (see
+docs/orkestratie.md).
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 
 import dagster as dg
 
 from nplv_monitor.db import WerkDatabase
+from nplv_monitor.orkestratie import jobs
+from nplv_monitor.orkestratie import schedules as schedules_mod
+from nplv_monitor.publicatie import assets as publicatie_assets
 
 # One module per stage, in the order data flows (bronnen → referentie → metingen → indicatoren →
-# publicatie → rapportage). A stage lands here when its module exists.
+# rapportage). A stage lands here when its module exists. The publicatie asset is not listed: it is
+# made by nplv_monitor.publicatie.assets.maak_assets from the assets of these modules.
 STAGE_MODULES = [
     "nplv_monitor.bronnen.assets",
+    "nplv_monitor.geografie.assets",
 ]
 
 
@@ -23,12 +31,19 @@ def _modules() -> list[object]:
     return [importlib.import_module(m) for m in STAGE_MODULES]
 
 
-def bouw_definitions() -> dg.Definitions:
-    modules = _modules()
-    assets = dg.load_assets_from_modules(modules)  # type: ignore[arg-type]
-    checks = dg.load_asset_checks_from_modules(modules)  # type: ignore[arg-type]
-    extra_jobs: list[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = []
-    schedules: list[dg.ScheduleDefinition] = []
+def _assets_defs(items: Sequence[object]) -> list[dg.AssetsDefinition]:
+    return [a for a in items if isinstance(a, dg.AssetsDefinition)]
+
+
+def bouw_definitions(stage_modules: Sequence[str] | None = None) -> dg.Definitions:
+    """The Definitions of the given stage modules (default STAGE_MODULES) plus publication,
+    jobs and schedules, which are derived from whatever assets the stages contribute."""
+    modules = [importlib.import_module(m) for m in (stage_modules or STAGE_MODULES)]
+    stage_assets = _assets_defs(dg.load_assets_from_modules(modules))
+    checks = dg.load_asset_checks_from_modules(modules)
+    assets = [*stage_assets, *publicatie_assets.maak_assets(stage_assets)]
+    extra_jobs: list[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = [*jobs.maak_jobs(assets)]
+    schedules: list[dg.ScheduleDefinition] = [*schedules_mod.maak_schedules(assets)]
     for m in modules:
         extra_jobs.extend(getattr(m, "JOBS", []))
         schedules.extend(getattr(m, "SCHEDULES", []))

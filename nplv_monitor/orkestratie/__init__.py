@@ -1,0 +1,1 @@
+"""Orchestration: partitions for the rapportagejaar, jobs, schedules and the in-process build."""

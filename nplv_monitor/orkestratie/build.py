@@ -1,0 +1,247 @@
+"""`nplv-monitor build`: the whole asset graph, executed in-process by Dagster itself.
+
+No runner of our own: each run of the plan (see jobs.py: one per KWB-year partition, then the main
+run for the rapportagejaar) is ``JobDefinition.execute_in_process`` of the Definitions' own asset
+jobs against one ephemeral (in-memory) Dagster instance. Progress comes from the instance's event
+stream; the summary from the materialization metadata. A failed step or check stops the build
+with a message naming it (and the failing rows, which ValidatieFout puts in its message).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import filelock
+
+from nplv_monitor.config import instellingen
+from nplv_monitor.errors import NplvFout
+from nplv_monitor.orkestratie import jobs, partities
+from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
+
+BUILD_LOCK = "build.lock"
+STIL = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+class BouwFout(NplvFout):
+    """The build stopped: a step or a check failed, or another build is running."""
+
+
+@dataclass
+class Stap:
+    asset: str
+    run: str
+    rijen: int | None = None
+    duur_s: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Samenvatting:
+    rapportagejaar: int
+    runs: list[str] = field(default_factory=list)
+    stappen: list[Stap] = field(default_factory=list)
+    publicatie: dict[str, Any] = field(default_factory=dict)
+    rapporten: list[str] = field(default_factory=list)
+
+    def tekst(self) -> str:
+        regels = [
+            f"Klaar: rapportagejaar {self.rapportagejaar}, {len(self.runs)} run(s), "
+            f"{len(self.stappen)} asset(s) gebouwd."
+        ]
+        for s in self.stappen:
+            rijen = f"{s.rijen:>10,} rijen".replace(",", ".") if s.rijen is not None else " " * 16
+            regels.append(f"  {s.asset:<45} {rijen}   ({s.run})")
+        p = self.publicatie
+        if p:
+            regels.append(f"Bestand voor analisten: {p.get('pad')}")
+            regels.append(
+                f"  editie {p.get('editie_id')} ({p.get('aantal_edities')} edities in het bestand)"
+            )
+            regels.append(f"  datumkopie: {p.get('vintage')}")
+            if p.get("aantal_indicatorwaarden") is not None:
+                regels.append(
+                    f"  indicatorwaarden: {p.get('aantal_indicatorwaarden')} — "
+                    f"ok {p.get('aantal_ok')}, onderdrukt {p.get('aantal_onderdrukt')}, "
+                    f"ontbreekt {p.get('aantal_ontbreekt')} "
+                    "(niet gepubliceerde waarden: view publicatie.niet_gepubliceerde_waarden)"
+                )
+            else:
+                regels.append(
+                    "  indicatorwaarden: nog geen (monitor.indicatorwaarden bestaat nog niet)"
+                )
+        for r in self.rapporten:
+            regels.append(f"Rapport: {r}")
+        if not self.rapporten:
+            regels.append("Rapport: geen (er is geen asset in groep rapportage)")
+        return "\n".join(regels)
+
+
+def _waarde(m: Any) -> Any:
+    return getattr(m, "value", m)
+
+
+def _fout_melding(run: jobs.Run, events: list[dg.EventLogEntry]) -> str:
+    delen = [f"Run {run.omschrijving} is mislukt; er is niets gepubliceerd."]
+    for e in events:
+        de = e.dagster_event
+        if de is None:
+            continue
+        if de.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = de.asset_check_evaluation_data
+            if not ev.passed:
+                melding = _waarde(ev.metadata.get("melding", "")) or ""
+                rijen = _waarde(ev.metadata.get("foute_rijen", "")) or ""
+                delen.append(
+                    f"Controle {ev.check_name} van {ev.asset_key.to_user_string()} faalt:\n"
+                    f"{melding}\n{rijen}".rstrip()
+                )
+        elif de.event_type == dg.DagsterEventType.STEP_FAILURE:
+            err = de.step_failure_data.error
+            tekst = err.message.strip() if err else "onbekende fout"
+            if err and err.cause and "NplvFout" not in (err.cls_name or ""):
+                tekst += f"\n  oorzaak: {err.cause.message.strip()}"
+            delen.append(f"Stap {de.step_key} faalt: {tekst}")
+    return "\n".join(delen)
+
+
+def _voortgang(
+    melden: Callable[[str], None], run: jobs.Run, starts: dict[str, float]
+) -> Callable[[dg.EventLogEntry], None]:
+    def luister(e: dg.EventLogEntry) -> None:
+        de = e.dagster_event
+        if de is None:
+            return
+        stap = de.step_key or ""
+        if de.event_type == dg.DagsterEventType.STEP_START:
+            starts[stap] = time.monotonic()
+            melden(f"  ▶ {stap} gestart")
+        elif de.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            mat = de.materialization
+            rijen = _waarde(mat.metadata.get("dagster/row_count"))
+            melden(
+                f"  ✔ {mat.asset_key.to_user_string()}"
+                + (f": {rijen} rijen" if rijen is not None else "")
+            )
+        elif de.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = de.asset_check_evaluation_data
+            status = "geslaagd" if ev.passed else "GEFAALD"
+            melden(f"    controle {ev.check_name} van {ev.asset_key.to_user_string()}: {status}")
+        elif de.event_type == dg.DagsterEventType.STEP_SUCCESS:
+            duur = time.monotonic() - starts.get(stap, time.monotonic())
+            melden(f"  ■ {stap} klaar ({duur:.1f} s)")
+        elif de.event_type == dg.DagsterEventType.STEP_FAILURE:
+            melden(f"  ✘ {stap} mislukt")
+        elif de.event_type == dg.DagsterEventType.STEP_SKIPPED:
+            melden(f"  – {stap} overgeslagen (een eerdere stap faalde)")
+
+    return luister
+
+
+def bouw(
+    rapportagejaar: int | None = None,
+    *,
+    definitions: dg.Definitions | None = None,
+    melden: Callable[[str], None] = print,
+    wachttijd_s: float = 5.0,
+) -> Samenvatting:
+    """Build (materialize) every asset of ``definitions`` for one rapportagejaar, in order."""
+    if definitions is None:
+        from nplv_monitor.definitions import defs  # noqa: PLC0415 - only the CLI loads all stages
+
+        definitions = defs
+    jaar = rapportagejaar or partities.huidig_rapportagejaar()
+    try:
+        partities.controleer(jaar)
+    except ValueError as exc:
+        raise BouwFout(str(exc)) from None
+    inst = instellingen()
+    slot_pad = inst.werk_db.parent / BUILD_LOCK
+    slot_pad.parent.mkdir(parents=True, exist_ok=True)
+    slot = filelock.FileLock(str(slot_pad), timeout=wachttijd_s)
+    try:
+        slot.acquire()
+    except filelock.Timeout:
+        raise BouwFout(
+            f"Er loopt al een build met deze uitvoermap ({inst.output_dir}); slot {slot_pad} is "
+            f"na {wachttijd_s:.0f} s nog bezet. Wacht tot die klaar is en probeer het opnieuw."
+        ) from None
+    try:
+        return _bouw(definitions, jaar, melden)
+    finally:
+        slot.release()
+
+
+def _bouw(definitions: dg.Definitions, jaar: int, melden: Callable[[str], None]) -> Samenvatting:
+    graph_assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition)]
+    plan = jobs.plan(graph_assets, jaar)
+    samenvatting = Samenvatting(rapportagejaar=jaar)
+    with dg.DagsterInstance.ephemeral() as instance:
+        for i, run in enumerate(plan, start=1):
+            melden(f"[{i}/{len(plan)}] {run.omschrijving}: {len(run.sleutels)} asset(s)")
+            job = definitions.resolve_job_def(run.job_naam)
+            run_id = str(uuid.uuid4())
+            events: list[dg.EventLogEntry] = []
+            starts: dict[str, float] = {}
+            luister = _voortgang(melden, run, starts)
+
+            def verzamel(
+                e: dg.EventLogEntry,
+                _l: Callable[[dg.EventLogEntry], None] = luister,
+                _ev: list[dg.EventLogEntry] = events,
+            ) -> None:
+                _ev.append(e)
+                _l(e)
+
+            instance.add_event_listener(run_id, verzamel)
+            resultaat = job.execute_in_process(
+                instance=instance,
+                partition_key=run.partitie,
+                run_id=run_id,
+                raise_on_error=False,
+                run_config=STIL,
+                tags={"nplv/rapportagejaar": str(jaar)},
+            )
+            samenvatting.runs.append(run.omschrijving)
+            if not resultaat.success:
+                raise BouwFout(_fout_melding(run, events))
+            for e in events:
+                de = e.dagster_event
+                if de is None or de.event_type != dg.DagsterEventType.ASSET_MATERIALIZATION:
+                    continue
+                mat = de.materialization
+                meta = {k: _waarde(v) for k, v in mat.metadata.items()}
+                stap = Stap(
+                    mat.asset_key.to_user_string(),
+                    run.omschrijving,
+                    meta.get("dagster/row_count"),
+                    metadata=meta,
+                )
+                samenvatting.stappen.append(stap)
+                if mat.asset_key == PUBLICATIE_KEY:
+                    samenvatting.publicatie = meta
+                elif _is_rapport(definitions, mat.asset_key):
+                    samenvatting.rapporten.extend(
+                        str(v) for k, v in meta.items() if isinstance(v, str) and _lijkt_pad(k, v)
+                    )
+    return samenvatting
+
+
+def _is_rapport(definitions: dg.Definitions, key: dg.AssetKey) -> bool:
+    for a in definitions.assets or []:
+        if isinstance(a, dg.AssetsDefinition) and key in a.keys:
+            return a.group_names_by_key.get(key) == "rapportage"
+    return False
+
+
+def _lijkt_pad(sleutel: str, waarde: str) -> bool:
+    return not sleutel.startswith("dagster/") and Path(waarde).suffix.lower() in {
+        ".xlsx",
+        ".html",
+        ".pdf",
+    }

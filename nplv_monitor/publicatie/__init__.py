@@ -1,0 +1,1 @@
+"""Publication: the analysts' DuckDB file (atomic, editions, views, comments, data dictionary)."""

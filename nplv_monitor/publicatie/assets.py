@@ -1,0 +1,92 @@
+"""Dagster asset of group ``publicatie``: the analysts' DuckDB file, one edition per run.
+
+The asset is made by a factory because it depends on *every* upstream asset (all stages except
+rapportage), whatever the Definitions contain; definitions.py calls :func:`maak_assets`.
+"""
+
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from nplv_monitor.config import instellingen
+from nplv_monitor.db import WerkDatabase
+from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
+from nplv_monitor.publicatie import edities
+from nplv_monitor.publicatie.publiceer import publiceer
+
+GROEP = "publicatie"
+PUBLICATIE_KEY = dg.AssetKey(["publicatie", "nplv_monitor"])
+CHECK_LEESBAAR = "leesbaar_voor_duckdb_1x"
+#: Groups that read the published file and therefore come after it.
+NA_PUBLICATIE = {"rapportage"}
+
+
+def _upstream(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetDep]:
+    deps = []
+    for a in assets:
+        for k in a.keys:
+            if a.group_names_by_key.get(k) in NA_PUBLICATIE or PUBLICATIE_KEY in a.asset_deps.get(
+                k, set()
+            ):
+                continue
+            # A KWB year (or any partition) of the sources feeds every rapportagejaar.
+            mapping = dg.AllPartitionMapping() if a.partitions_def is not None else None
+            deps.append(dg.AssetDep(k, partition_mapping=mapping))
+    return deps
+
+
+def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
+    @dg.asset(
+        key=PUBLICATIE_KEY,
+        group_name=GROEP,
+        partitions_def=RAPPORTAGEJAAR,
+        deps=_upstream(upstream),
+        kinds={"duckdb"},
+        check_specs=[
+            dg.AssetCheckSpec(
+                CHECK_LEESBAAR,
+                asset=PUBLICATIE_KEY,
+                blocking=True,
+                description="Het nieuwe bestand heeft opslagversie v1.5.0 (leesbaar voor DuckDB "
+                "1.x) en elke view geeft antwoord; gecontroleerd vóór het omwisselen.",
+            )
+        ],
+    )
+    def nplv_monitor_duckdb(
+        context: AssetExecutionContext, werkdb: WerkDatabase
+    ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+        """Het DuckDB-bestand voor analisten (output/nplv_monitor.duckdb): alle tabellen, views en
+        beschrijvingen, plus alle eerdere edities. Wordt als nieuw bestand geschreven en atomisch
+        omgewisseld; de vorige editie blijft als datumkopie in output/edities/ bewaard."""
+        inst = instellingen()
+        pub = publiceer(
+            werkdb.bestand(),
+            inst.publicatie_db,
+            rapportagejaar=int(context.partition_key),
+            run_id=context.run_id,
+            snapshot=edities.snapshot_bestanden(inst.snapshot_dir),
+        )
+        for regel in pub.opmerkingen:
+            context.log.warning(regel)
+        yield dg.AssetCheckResult(
+            check_name=CHECK_LEESBAAR,
+            passed=True,
+            metadata={"opslagversie": pub.opslagversie, "views": ", ".join(pub.views) or "-"},
+        )
+        telling = pub.telling
+        yield dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": sum(pub.tabellen.values()),
+                "dagster/uri": str(pub.pad),
+                "pad": dg.MetadataValue.path(str(pub.pad)),
+                "vintage": dg.MetadataValue.path(str(pub.vintage)),
+                "editie_id": pub.editie.editie_id,
+                "aantal_edities": pub.aantal_edities,
+                "tabellen": dg.MetadataValue.json(pub.tabellen),
+                "views": dg.MetadataValue.json(pub.views),
+                **{k: v for k, v in telling.items() if v is not None},
+            }
+        )
+
+    return [nplv_monitor_duckdb]

@@ -1,0 +1,63 @@
+"""COMMENT ON TABLE/COLUMN in the published file, generated from the schemas in ``schemas/``.
+
+DBeaver, the DuckDB CLI (``duckdb_columns()``) and R show these comments, so the analysts see the
+same descriptions as the data dictionary.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from nplv_monitor import validatie
+from nplv_monitor.publicatie import edities
+
+
+def _tekst(waarde: str) -> str:
+    return "'" + waarde.replace("'", "''") + "'"
+
+
+def beschrijvingen(naam: str) -> tuple[str, dict[str, str]] | None:
+    """(table description, column descriptions) for table ``schema.tabel``, if documented."""
+    if naam == edities.HISTORIE:
+        basis = beschrijvingen("monitor.indicatorwaarden")
+        if basis is None:
+            return None
+        kolommen = {
+            "editie_id": "Editie waarin deze waarde is gepubliceerd (zie publicatie.edities)"
+        }
+        kolommen.update(basis[1])
+        return (
+            "De indicatorwaarden van elke gepubliceerde editie, naast elkaar bewaard (sleutel: "
+            "editie_id + gebied_code, indicator_code, peiljaar)",
+            kolommen,
+        )
+    if not validatie.schema_pad(naam).exists():
+        return None
+    return validatie.tabel_beschrijving(naam), validatie.kolom_beschrijvingen(naam)
+
+
+def pas_toe(con: duckdb.DuckDBPyConnection, db: str) -> int:
+    """Comment every table of database ``db`` that has a schema; return the number commented."""
+    tabellen = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ?", [db]
+    ).fetchall()
+    kolommen_per_tabel: dict[tuple[str, str], set[str]] = {}
+    for s, t, c in con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE database_name = ?",
+        [db],
+    ).fetchall():
+        kolommen_per_tabel.setdefault((s, t), set()).add(c)
+    n = 0
+    for schema, tabel in tabellen:
+        info = beschrijvingen(f"{schema}.{tabel}")
+        if info is None:
+            continue
+        omschrijving, kolommen = info
+        doel = f'{db}."{schema}"."{tabel}"'
+        if omschrijving:
+            con.execute(f"COMMENT ON TABLE {doel} IS {_tekst(omschrijving)}")
+        for kolom, tekst in kolommen.items():
+            if tekst and kolom in kolommen_per_tabel.get((schema, tabel), set()):
+                con.execute(f'COMMENT ON COLUMN {doel}."{kolom}" IS {_tekst(tekst)}')
+        n += 1
+    return n

@@ -1,0 +1,197 @@
+"""Views in the published file for the analysts' common questions.
+
+A view is only created when the tables it reads are in the file (stages land one by one), so the
+published file never contains a view that fails when queried. Views are defined with unqualified
+names after ``USE pub``, so they resolve inside the file whatever an analyst attaches it as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from nplv_monitor.publicatie import edities
+
+IW = "monitor.indicatorwaarden"
+
+
+@dataclass(frozen=True)
+class View:
+    naam: str  # schema.view
+    omschrijving: str
+    vereist: tuple[str, ...]
+    sql: Callable[[duckdb.DuckDBPyConnection], str]
+
+
+def _tekst(waarde: str) -> str:
+    return "'" + waarde.replace("'", "''") + "'"
+
+
+def _gebied_vergelijking(_: duckdb.DuckDBPyConnection) -> str:
+    return f"""
+    SELECT f.gebied_code, g.gebied_naam, f.indicator_code, f.familie, f.actielijn, f.peiljaar,
+           f.eenheid, f.status, f.status_toelichting, f.waarde, f.dekking,
+           g.gemeentecode, gm.waarde AS waarde_gemeente,
+           r.waarde AS waarde_rest_gemeente,
+           coalesce(nl.waarde, f.waarde_nederland) AS waarde_nederland,
+           f.verschil_nederland AS kloof_nederland,
+           f.basisjaar, f.waarde_basisjaar, f.verandering_sinds_basis AS trend_sinds_basis,
+           f.verschil_nederland_basisjaar AS kloof_nederland_basisjaar,
+           f.verandering_verschil AS verandering_kloof,
+           CASE WHEN f.verandering_verschil IS NULL THEN NULL
+                WHEN f.verandering_verschil < 0 THEN 'kleiner'
+                WHEN f.verandering_verschil > 0 THEN 'groter'
+                ELSE 'gelijk' END AS kloof_wordt,
+           f.percentiel_wijken, f.bron_tabel, f.bron_variabele
+    FROM {IW} f
+    JOIN ref.gebieden g ON g.gebied_code = f.gebied_code
+    LEFT JOIN {IW} gm ON gm.gebied_code = g.gemeentecode
+         AND gm.indicator_code = f.indicator_code AND gm.peiljaar = f.peiljaar
+    LEFT JOIN {IW} r ON r.gebied_code = f.gebied_code || '_rest'
+         AND r.indicator_code = f.indicator_code AND r.peiljaar = f.peiljaar
+    LEFT JOIN {IW} nl ON nl.gebied_code = 'NL00'
+         AND nl.indicator_code = f.indicator_code AND nl.peiljaar = f.peiljaar
+    WHERE f.gebied_soort = 'focusgebied'
+    """
+
+
+def _indicator_gebieden(con: duckdb.DuckDBPyConnection) -> str:
+    # PIVOT in a view needs an explicit column list; it is the set of areas in this edition.
+    codes = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT gebied_code, gebied_soort FROM pub.{IW} "
+            "WHERE gebied_soort IN ('focusgebied', 'alle_focusgebieden', 'nederland') "
+            "ORDER BY gebied_soort = 'nederland', gebied_soort = 'alle_focusgebieden', gebied_code"
+        ).fetchall()
+    ]
+    if not codes:
+        codes = ["NL00"]
+    lijst = ", ".join(_tekst(c) for c in codes)
+    return f"""
+    PIVOT (SELECT indicator_code, familie, actielijn, eenheid, peiljaar, gebied_code, waarde
+           FROM {IW}
+           WHERE gebied_soort IN ('focusgebied', 'alle_focusgebieden', 'nederland'))
+    ON gebied_code IN ({lijst})
+    USING first(waarde)
+    GROUP BY indicator_code, familie, actielijn, eenheid, peiljaar
+    ORDER BY indicator_code, peiljaar
+    """
+
+
+def _laatste_waarden(_: duckdb.DuckDBPyConnection) -> str:
+    return f"""
+    SELECT * FROM {IW}
+    QUALIFY peiljaar = max(peiljaar) OVER (PARTITION BY gebied_code, indicator_code)
+    """
+
+
+def _niet_gepubliceerd(_: duckdb.DuckDBPyConnection) -> str:
+    return f"""
+    SELECT gebied_code, gebied_soort, indicator_code, peiljaar, status, status_toelichting, dekking
+    FROM {IW} WHERE status <> 'ok'
+    """
+
+
+def _edities_overzicht(con: duckdb.DuckDBPyConnection) -> str:
+    heeft_historie = edities.bestaat(con, "pub", "publicatie", "indicatorwaarden_historie")
+    historie = (
+        "LEFT JOIN (SELECT editie_id, count(DISTINCT indicator_code) AS indicatoren, "
+        "count(DISTINCT gebied_code) AS gebieden FROM publicatie.indicatorwaarden_historie "
+        "GROUP BY editie_id) h USING (editie_id)"
+        if heeft_historie
+        else ""
+    )
+    kolommen = ", h.indicatoren, h.gebieden" if heeft_historie else ""
+    return f"""
+    SELECT e.editie_id, e.rapportagejaar, e.gepubliceerd_op, e.run_id, e.snapshot_sha256,
+           e.aantal_indicatorwaarden, e.aantal_ok, e.aantal_onderdrukt, e.aantal_ontbreekt,
+           b.bestanden{kolommen},
+           row_number() OVER (PARTITION BY e.rapportagejaar ORDER BY e.gepubliceerd_op DESC) = 1
+               AS laatste_van_rapportagejaar
+    FROM publicatie.edities e
+    LEFT JOIN (SELECT editie_id, count(*) AS bestanden FROM publicatie.editie_bestanden
+               GROUP BY editie_id) b USING (editie_id)
+    {historie}
+    ORDER BY e.gepubliceerd_op
+    """
+
+
+def _revisies(_: duckdb.DuckDBPyConnection) -> str:
+    return """
+    SELECT h.gebied_code, h.indicator_code, h.peiljaar, h.editie_id, e.rapportagejaar,
+           e.gepubliceerd_op, h.status, h.waarde,
+           lag(h.editie_id) OVER w AS vorige_editie_id,
+           lag(h.waarde) OVER w AS waarde_vorige_editie,
+           h.waarde - lag(h.waarde) OVER w AS herziening,
+           (lag(h.editie_id) OVER w IS NOT NULL
+            AND h.waarde IS DISTINCT FROM lag(h.waarde) OVER w) AS herzien
+    FROM publicatie.indicatorwaarden_historie h
+    JOIN publicatie.edities e USING (editie_id)
+    WINDOW w AS (PARTITION BY h.gebied_code, h.indicator_code, h.peiljaar
+                 ORDER BY e.gepubliceerd_op)
+    """
+
+
+VIEWS: tuple[View, ...] = (
+    View(
+        "publicatie.gebied_vergelijking",
+        "Per focusgebied, indicator en peiljaar: de waarde naast de eigen gemeente, de rest van de "
+        "gemeente en Nederland, de kloof met Nederland en de trend sinds het basisjaar.",
+        (IW, "ref.gebieden"),
+        _gebied_vergelijking,
+    ),
+    View(
+        "publicatie.indicator_gebieden",
+        "Per indicator en peiljaar alle focusgebieden naast elkaar (één kolom per gebied_code), "
+        "met alle focusgebieden samen en Nederland (NL00).",
+        (IW,),
+        _indicator_gebieden,
+    ),
+    View(
+        "publicatie.laatste_waarden",
+        "Per gebied en indicator de rij van het meest recente peiljaar.",
+        (IW,),
+        _laatste_waarden,
+    ),
+    View(
+        "publicatie.niet_gepubliceerde_waarden",
+        "Waarden die niet gepubliceerd worden (status onderdrukt of ontbreekt), met de reden.",
+        (IW,),
+        _niet_gepubliceerd,
+    ),
+    View(
+        "publicatie.edities_overzicht",
+        "Alle gepubliceerde edities met aantallen waarden per status en gebruikte "
+        "snapshotbestanden.",
+        (edities.EDITIES, edities.BESTANDEN),
+        _edities_overzicht,
+    ),
+    View(
+        "publicatie.revisies",
+        "Per gebied, indicator en peiljaar de waarde in elke editie naast die in de editie ervoor: "
+        "wat vorig jaar is gerapporteerd naast de herziene cijfers.",
+        (edities.HISTORIE, edities.EDITIES),
+        _revisies,
+    ),
+)
+
+
+def maak(con: duckdb.DuckDBPyConnection, db: str) -> list[str]:
+    """Create every view whose tables exist in database ``db``; return the names created."""
+    gemaakt = []
+    con.execute(f"USE {db}")
+    try:
+        for view in VIEWS:
+            if not all(edities.bestaat(con, db, *t.split(".")) for t in view.vereist):
+                continue
+            schema, naam = view.naam.split(".")
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{schema}")
+            con.execute(f"CREATE OR REPLACE VIEW {schema}.{naam} AS {view.sql(con)}")
+            con.execute(f"COMMENT ON VIEW {schema}.{naam} IS {_tekst(view.omschrijving)}")
+            gemaakt.append(view.naam)
+    finally:
+        con.execute("USE memory")
+    return gemaakt
