@@ -58,15 +58,50 @@ class Bron:
 BRONNEN: dict[str, Bron] = {
     b.code: b
     for b in (
-        Bron("cbs_kwb", "CBS Kerncijfers wijken en buurten", {2020: "84799NED", 2024: "85984NED"}, "buurt"),
-        Bron("cbs_bevolking_2024", "CBS inwoners per buurt 1 januari 2024 (uit KWB 2024)", {2024: "85984NED"}, "buurt"),
-        Bron("cbs_bevolking_wijk_2022", "CBS inwoners per wijk (KWB 2020) op wijkcodes van de indeling 2022", {2022: "84799NED"}, "wijk"),
-        Bron("cbs_misdrijven", "Politie/CBS geregistreerde misdrijven per buurt", {2023: "47018NED"}, "buurt"),
-        Bron("leefbaarometer_wijk", "Leefbaarometer 3.0 wijkscores", {2022: "leefbaarometer/wijkscores_2002-2022.csv"}, "wijk"),
-        Bron("leefbaarometer_buurt", "Leefbaarometer 3.0 buurtscores", {2024: "leefbaarometer/buurtscores_2024.csv"}, "buurt"),
+        Bron(
+            "cbs_kwb",
+            "CBS Kerncijfers wijken en buurten",
+            {2020: "84799NED", 2024: "85984NED"},
+            "buurt",
+        ),
+        Bron(
+            "cbs_bevolking_2024",
+            "CBS inwoners per buurt 1 januari 2024 (uit KWB 2024)",
+            {2024: "85984NED"},
+            "buurt",
+        ),
+        Bron(
+            "cbs_bevolking_wijk_2022",
+            "CBS inwoners per wijk (KWB 2020) op wijkcodes van de indeling 2022",
+            {2022: "84799NED"},
+            "wijk",
+        ),
+        Bron(
+            "cbs_misdrijven",
+            "Politie/CBS geregistreerde misdrijven per buurt",
+            {2023: "47018NED"},
+            "buurt",
+        ),
+        Bron(
+            "leefbaarometer_wijk",
+            "Leefbaarometer 3.0 wijkscores",
+            {2022: "leefbaarometer/wijkscores_2002-2022.csv"},
+            "wijk",
+        ),
+        Bron(
+            "leefbaarometer_buurt",
+            "Leefbaarometer 3.0 buurtscores",
+            {2024: "leefbaarometer/buurtscores_2024.csv"},
+            "buurt",
+        ),
         Bron("cbs_veiligheidsmonitor", "CBS Veiligheidsmonitor", {2023: "85146NED"}, "gemeente"),
         Bron("cbs_ses_woa", "CBS SES-WOA per wijk en buurt", {2019: "85163NED"}, "buurt"),
-        Bron("rivm_gezondheid", "RIVM/CBS Gezondheidsmonitor volwassenen", {2022: "rivm/gezondheid_rotterdam_2016_2020_2022.csv"}, "buurt"),
+        Bron(
+            "rivm_gezondheid",
+            "RIVM/CBS Gezondheidsmonitor volwassenen",
+            {2022: "rivm/gezondheid_rotterdam_2016_2020_2022.csv"},
+            "buurt",
+        ),
     )
 }
 
@@ -164,7 +199,13 @@ class Catalogus:
                     "thema": i.thema,
                     "bron": i.bron,
                     "bron_tabellen": ", ".join(
-                        sorted({BRONNEN[b].tabellen[j] for b in i.bronnen() for j in BRONNEN[b].tabellen})
+                        sorted(
+                            {
+                                BRONNEN[b].tabellen[j]
+                                for b in i.bronnen()
+                                for j in BRONNEN[b].tabellen
+                            }
+                        )
                     )
                     or None,
                     "bron_sleutels": json.dumps(sleutels, ensure_ascii=False) if sleutels else None,
@@ -214,7 +255,18 @@ _INDICATOR_VELDEN = {
     "richting", "teller", "noemer", "noemer_bron", "dekking_basis", "minimum_basis", "kader_item",
     "definitiebreuk", "opmerking",
 }  # fmt: skip
-_VERPLICHT = ("code", "naam", "omschrijving", "familie", "actielijn", "thema", "bron", "maat", "eenheid", "richting")
+_VERPLICHT = (
+    "code",
+    "naam",
+    "omschrijving",
+    "familie",
+    "actielijn",
+    "thema",
+    "bron",
+    "maat",
+    "eenheid",
+    "richting",
+)
 
 
 def _fout(bestand: Path, nr: int, veld: str, melding: str) -> CatalogusFout:
@@ -249,7 +301,12 @@ def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
     if vorm in ("gemiddelde",) and not ruw.get("basis"):
         raise _fout(bestand, nr, "basis", f"vorm {vorm} heeft een basis (gewicht) nodig")
     if vorm == "percentage" and bron == "cbs_kwb" and not ruw.get("basis"):
-        raise _fout(bestand, nr, "basis", "een KWB-percentage wordt met zijn basis terug naar aantallen gerekend")
+        raise _fout(
+            bestand,
+            nr,
+            "basis",
+            "een KWB-percentage wordt met zijn basis terug naar aantallen gerekend",
+        )
     return Variabele(
         id=str(ruw["id"]),
         bron=bron,
@@ -270,7 +327,9 @@ def _geen_achtervoegsel(bestand: Path, nr: int, veld: str, sleutel: str, bron: s
     # CBS keys carry a numeric suffix that shifts between years (PITFALLS): the catalogue names the
     # concept only, so a full key like "AantalInwoners_5" is refused.
     if bron.startswith("cbs_") and sleutel.rsplit("_", 1)[-1].isdigit():
-        raise _fout(bestand, nr, veld, f"{sleutel!r}: noem de CBS-sleutel zonder numeriek achtervoegsel")
+        raise _fout(
+            bestand, nr, veld, f"{sleutel!r}: noem de CBS-sleutel zonder numeriek achtervoegsel"
+        )
 
 
 def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
@@ -326,7 +385,9 @@ def laad_catalogus(map_: Path | None = None) -> Catalogus:
         except yaml.YAMLError as exc:
             raise CatalogusFout(f"{bestand.name} is geen geldige YAML: {exc}") from exc
         if not isinstance(inhoud, dict) or set(inhoud) - {"variabelen", "indicatoren"}:
-            raise CatalogusFout(f"{bestand.name}: verwacht alleen de sleutels 'variabelen' en 'indicatoren'.")
+            raise CatalogusFout(
+                f"{bestand.name}: verwacht alleen de sleutels 'variabelen' en 'indicatoren'."
+            )
         for nr, ruw in enumerate(inhoud.get("variabelen") or []):
             variabelen.append(_variabele(bestand, nr, ruw))
         for nr, ruw in enumerate(inhoud.get("indicatoren") or []):
@@ -339,24 +400,36 @@ def _controleer(variabelen: list[Variabele], indicatoren: list[Indicator]) -> No
     gezien: dict[tuple[str, str], str] = {}
     for v in variabelen:
         if (v.id, v.bron) in gezien:
-            raise CatalogusFout(f"{v.bestand}: variabele {v.id!r} van bron {v.bron} staat er twee keer in (ook in {gezien[(v.id, v.bron)]}).")
+            raise CatalogusFout(
+                f"{v.bestand}: variabele {v.id!r} van bron {v.bron} staat er twee keer in (ook in {gezien[(v.id, v.bron)]})."
+            )
         gezien[(v.id, v.bron)] = v.bestand
     for v in variabelen:
         if v.basis and (v.basis, v.basis_bron or v.bron) not in gezien:
-            raise CatalogusFout(f"{v.bestand}: variabele {v.id!r} heeft basis {v.basis!r}, die niet in bron {v.basis_bron or v.bron} staat.")
+            raise CatalogusFout(
+                f"{v.bestand}: variabele {v.id!r} heeft basis {v.basis!r}, die niet in bron {v.basis_bron or v.bron} staat."
+            )
     codes: dict[str, str] = {}
     for i in indicatoren:
         if i.code in codes:
-            raise CatalogusFout(f"{i.bestand}: indicatorcode {i.code!r} komt ook voor in {codes[i.code]}.")
+            raise CatalogusFout(
+                f"{i.bestand}: indicatorcode {i.code!r} komt ook voor in {codes[i.code]}."
+            )
         codes[i.code] = i.bestand
         if i.familie == "gebiedsrealisatie":
             continue
         bronnen = i.bronnen()
         if not bronnen:
-            raise CatalogusFout(f"{i.bestand}: indicator {i.code!r} heeft onbekende bron {i.bron!r}.")
+            raise CatalogusFout(
+                f"{i.bestand}: indicator {i.code!r} heeft onbekende bron {i.bron!r}."
+            )
         if not any((i.teller, b) in gezien for b in bronnen):
-            raise CatalogusFout(f"{i.bestand}: indicator {i.code!r}: teller {i.teller!r} is geen variabele van bron {i.bron}.")
+            raise CatalogusFout(
+                f"{i.bestand}: indicator {i.code!r}: teller {i.teller!r} is geen variabele van bron {i.bron}."
+            )
         for n in (*i.noemer, *([i.dekking_basis] if i.dekking_basis else [])):
             nb = [i.noemer_bron] if i.noemer_bron else bronnen
             if not any((n, b) in gezien for b in nb):
-                raise CatalogusFout(f"{i.bestand}: indicator {i.code!r}: noemer {n!r} is geen variabele van bron {', '.join(nb)}.")
+                raise CatalogusFout(
+                    f"{i.bestand}: indicator {i.code!r}: noemer {n!r} is geen variabele van bron {', '.join(nb)}."
+                )
