@@ -1,0 +1,80 @@
+"""validatie.valideer: a failing table raises ValidatieFout naming table, source, column, check
+and the failing rows (0-based), on real snapshot rows with one fault put in."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from nplv_monitor import validatie
+from nplv_monitor.bronnen import leefbaarometer, overige
+from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
+from nplv_monitor.errors import ValidatieFout
+
+SNAP = Snapshot(DEFAULT_SNAPSHOT_DIR)
+
+
+@pytest.fixture(scope="module")
+def wijk() -> pl.DataFrame:
+    return leefbaarometer.lees_niveau(SNAP, "wijk")
+
+
+def test_geldige_tabel_komt_ongewijzigd_terug(wijk: pl.DataFrame) -> None:
+    uit = validatie.valideer(wijk, "bron.leefbaarometer_wijk")
+    assert uit.equals(wijk)
+
+
+def test_melding_noemt_kolom_controle_en_rijen(wijk: pl.DataFrame) -> None:
+    # A measuring year the Leefbaarometer never had, in rows 5 and 7.
+    fout = wijk.with_columns(
+        pl.when(pl.int_range(pl.len()).is_in([5, 7]))
+        .then(pl.lit(2011))
+        .otherwise(pl.col("jaar"))
+        .alias("jaar")
+    )
+    with pytest.raises(ValidatieFout) as exc:
+        validatie.valideer(fout, "bron.leefbaarometer_wijk", bron=leefbaarometer.WIJK_CSV)
+    melding = str(exc.value)
+    assert exc.value.tabel == "bron.leefbaarometer_wijk"
+    assert "bron.leefbaarometer_wijk (uit leefbaarometer/wijkscores_2002-2022.csv)" in melding
+    assert "kolom 'jaar'" in melding
+    assert "isin" in melding
+    assert "2 fout(en)" in melding
+    assert "rij 5: '2011'" in melding
+    assert "rij 7: '2011'" in melding
+    assert "er is niets geschreven" in melding
+
+
+def test_melding_bij_ontbrekende_en_onbekende_kolom(wijk: pl.DataFrame) -> None:
+    with pytest.raises(ValidatieFout, match=r"column_in_dataframe: 1 fout\(en\) — gevonden: lbm"):
+        validatie.valideer(wijk.drop("lbm"), "bron.leefbaarometer_wijk")
+    with pytest.raises(ValidatieFout, match=r"column_in_schema.*extra"):
+        validatie.valideer(wijk.with_columns(pl.lit(1).alias("extra")), "bron.leefbaarometer_wijk")
+
+
+def test_dubbele_sleutel_noemt_de_rijen() -> None:
+    bev = overige.bevolking_buurt_2024(SNAP)
+    dubbel = pl.concat([bev, bev.slice(10, 1)])
+    with pytest.raises(ValidatieFout) as exc:
+        validatie.valideer(dubbel, "bron.bevolking_buurt_2024")
+    melding = str(exc.value)
+    code = bev["buurtcode"][10]
+    assert "kolom 'buurtcode'" in melding
+    assert f"rij 10: '{code}'" in melding
+    assert f"rij {bev.height}: '{code}'" in melding
+
+
+def test_onbekend_schema() -> None:
+    with pytest.raises(ValidatieFout, match=r"Geen schema voor tabel bron\.bestaat_niet"):
+        validatie.valideer(pl.DataFrame({"a": [1]}), "bron.bestaat_niet")
+
+
+def test_elk_bronschema_heeft_beschrijvingen() -> None:
+    namen = sorted(p.stem for p in validatie.schema_pad("x").parent.glob("bron.*.yaml"))
+    assert namen
+    for naam in namen:
+        assert validatie.tabel_beschrijving(naam), naam
+        beschrijvingen = validatie.kolom_beschrijvingen(naam)
+        assert beschrijvingen
+        assert all(beschrijvingen.values()), (naam, beschrijvingen)
