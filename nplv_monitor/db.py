@@ -39,7 +39,9 @@ def splits(doel: str) -> tuple[str, str]:
 
 
 @contextmanager
-def verbind(pad: Path, *, read_only: bool = False, wachttijd_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def verbind(
+    pad: Path, *, read_only: bool = False, wachttijd_s: float = 30.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the DuckDB file, waiting (bounded) while another process holds the write lock."""
     pad.parent.mkdir(parents=True, exist_ok=True)
     eind = time.monotonic() + wachttijd_s
@@ -76,7 +78,9 @@ def schrijf_tabel(
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         con.register("_nplv_nieuw", df.to_arrow())
         if vervang_waar is None:
-            con.execute(f"CREATE OR REPLACE TABLE {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0")
+            con.execute(
+                f"CREATE OR REPLACE TABLE {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0"
+            )
         else:
             con.execute(
                 f"CREATE TABLE IF NOT EXISTS {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0"

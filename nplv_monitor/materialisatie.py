@@ -60,7 +60,10 @@ def _markdown(df: pl.DataFrame) -> str:
     cols = df.columns[:12]
     kop = "| " + " | ".join(cols) + " |"
     streep = "|" + "---|" * len(cols)
-    rijen = ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in df.select(cols).iter_rows()]
+    rijen = [
+        "| " + " | ".join("" if v is None else str(v) for v in r) + " |"
+        for r in df.select(cols).iter_rows()
+    ]
     return "\n".join([kop, streep, *rijen])
 
 

@@ -42,9 +42,13 @@ def valideer(df: pl.DataFrame, naam: str, *, bron: str | None = None) -> pl.Data
     try:
         return schema(naam).validate(df, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        raise ValidatieFout(naam, _melding(naam, exc.failure_cases, bron), exc.failure_cases) from None
+        raise ValidatieFout(
+            naam, _melding(naam, exc.failure_cases, bron), exc.failure_cases
+        ) from None
     except pandera.errors.SchemaError as exc:  # raised for non-lazy structural failures
-        raise ValidatieFout(naam, f"Tabel {naam}{_uit(bron)} voldoet niet aan het schema: {exc}") from None
+        raise ValidatieFout(
+            naam, f"Tabel {naam}{_uit(bron)} voldoet niet aan het schema: {exc}"
+        ) from None
 
 
 def _uit(bron: str | None) -> str:

@@ -24,7 +24,9 @@ import polars as pl
 from nplv_monitor.bronnen.snapshot import Bestand, Snapshot, sha256_bestand
 
 CC_BY = "CC BY 4.0 (Bron: CBS)"
-OPEN_BZK = "Open data van het ministerie van BZK/VRO (Leefbaarometer), hergebruik met bronvermelding"
+OPEN_BZK = (
+    "Open data van het ministerie van BZK/VRO (Leefbaarometer), hergebruik met bronvermelding"
+)
 
 _DATATYPE = {"Long": pl.Int64, "Integer": pl.Int64, "Double": pl.Float64, "Float": pl.Float64}
 
@@ -132,21 +134,41 @@ class Importeur:
             bron="CBS StatLine 84799NED (OData v3), kopie uit dataverbinders/statline-bq commit 8fcc2aa1, tests/data/84799NED",
             cbs_modified=info.get("Modified"),
         )
-        self._json(info, f"{ds}/TableInfos.json", ds, omschrijving="TableInfos: Kerncijfers wijken en buurten 2020", **kw)
+        self._json(
+            info,
+            f"{ds}/TableInfos.json",
+            ds,
+            omschrijving="TableInfos: Kerncijfers wijken en buurten 2020",
+            **kw,
+        )
         self._json(
             json.loads((src / "cbs.v3.84799NED_ColDescriptions.json").read_text(encoding="utf-8")),
-            f"{ds}/ColDescriptions.json", ds, omschrijving="Lange omschrijving per kolom", **kw,
+            f"{ds}/ColDescriptions.json",
+            ds,
+            omschrijving="Lange omschrijving per kolom",
+            **kw,
         )
         props = pl.read_parquet(src / "cbs.v3.84799NED_DataProperties.parquet").rename(
             {"odata_type": "odata.type"}
         )
-        self._parquet(props, f"{ds}/DataProperties.parquet", ds, omschrijving="DataProperties (157 rijen)", **kw)
+        self._parquet(
+            props,
+            f"{ds}/DataProperties.parquet",
+            ds,
+            omschrijving="DataProperties (157 rijen)",
+            **kw,
+        )
         for naam in ("TypedDataSet", "WijkenEnBuurten"):
             doel = self.snapshot.map / ds / f"{naam}.parquet"
             doel.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src / f"cbs.v3.84799NED_{naam}.parquet", doel)
-            self._registreer(f"{ds}/{naam}.parquet", ds, pl.scan_parquet(doel).select(pl.len()).collect().item(),
-                             omschrijving=f"OData entiteit {naam}, ongewijzigd", **kw)
+            self._registreer(
+                f"{ds}/{naam}.parquet",
+                ds,
+                pl.scan_parquet(doel).select(pl.len()).collect().item(),
+                omschrijving=f"OData entiteit {naam}, ongewijzigd",
+                **kw,
+            )
 
     def kwb_2024(self) -> None:
         src = self.gedeeld / "cbs/85984NED"
@@ -160,9 +182,23 @@ class Importeur:
             cbs_modified=info.get("Modified"),
         )
         meta_bron = "CBS StatLine 85984NED (OData v3), metadata uit niquedegraaff/Wikipedia-Generator-CBS-Kerncijfers-Wijken-en-Buurten commit 55981982"
-        self._json(info, f"{ds}/TableInfos.json", ds, bron=meta_bron, omschrijving="TableInfos: Kerncijfers wijken en buurten 2024", **kw)
+        self._json(
+            info,
+            f"{ds}/TableInfos.json",
+            ds,
+            bron=meta_bron,
+            omschrijving="TableInfos: Kerncijfers wijken en buurten 2024",
+            **kw,
+        )
         props = pl.DataFrame(props_ruw, infer_schema_length=None)
-        self._parquet(props, f"{ds}/DataProperties.parquet", ds, bron=meta_bron, omschrijving="DataProperties", **kw)
+        self._parquet(
+            props,
+            f"{ds}/DataProperties.parquet",
+            ds,
+            bron=meta_bron,
+            omschrijving="DataProperties",
+            **kw,
+        )
         df = _lees_cbs_csv(src / "TypedDataSet_first10000rows.csv", ";")
         df = df.with_columns(pl.col("ID").cast(pl.Int64))
         # Empty strings are missing values in this CSV export; "." stays text where CBS wrote it.
@@ -205,14 +241,25 @@ class Importeur:
             bron="CBS dataderden 47018NED (OData v3), kopie uit bernasco/misdaad_concentratie",
             cbs_modified=info.get("Modified"),
         )
-        self._json(info, f"{ds}/TableInfos.json", ds, omschrijving="TableInfos: Geregistreerde misdrijven per wijk en buurt", **kw)
+        self._json(
+            info,
+            f"{ds}/TableInfos.json",
+            ds,
+            omschrijving="TableInfos: Geregistreerde misdrijven per wijk en buurt",
+            **kw,
+        )
         for naam in ("DataProperties", "SoortMisdrijf", "Perioden", "WijkenEnBuurten"):
             df = pl.read_csv(src / f"{naam}.csv", infer_schema=False)
             if naam == "DataProperties":
                 df = df.with_columns(
-                    [pl.col(c).cast(pl.Int64) for c in ("ID", "Position", "ParentID", "MapYear", "Decimals")]
+                    [
+                        pl.col(c).cast(pl.Int64)
+                        for c in ("ID", "Position", "ParentID", "MapYear", "Decimals")
+                    ]
                 )
-            self._parquet(df, f"{ds}/{naam}.parquet", ds, omschrijving=f"OData entiteit {naam}", **kw)
+            self._parquet(
+                df, f"{ds}/{naam}.parquet", ds, omschrijving=f"OData entiteit {naam}", **kw
+            )
         df = pl.read_csv(src / "misdrijven_buurt_2023_nplv19.csv", infer_schema=False).with_columns(
             pl.col("jaar").cast(pl.Int64),
             pl.col("geregistreerde_misdrijven").cast(pl.Int64),
@@ -223,19 +270,36 @@ class Importeur:
             f"{ds}/extract_misdrijven_buurt_2023_nplv19.parquet",
             ds,
             omschrijving="Extract: totaal geregistreerde misdrijven (0.0.0) 2023 per buurt, 19 NPLV-gemeenten; zie VERIFY.md",
-            **{**kw, "bron": kw["bron"] + " commit 692dd329, data/crime/data.csv"},
+            **{**kw, "bron": f"{kw['bron']} commit 692dd329, data/crime/data.csv"},
         )
-        self._kopieer("cbs/47018NED/VERIFY.md", f"{ds}/VERIFY.md", ds, None, omschrijving="Herkomst en controles van het extract", **{k: v for k, v in kw.items() if k != "bron"}, bron="Gedeelde data: cbs/47018NED/VERIFY.md")
+        self._kopieer(
+            "cbs/47018NED/VERIFY.md",
+            f"{ds}/VERIFY.md",
+            ds,
+            None,
+            omschrijving="Herkomst en controles van het extract",
+            **{k: v for k, v in kw.items() if k != "bron"},
+            bron="Gedeelde data: cbs/47018NED/VERIFY.md",
+        )
 
     def veiligheidsmonitor(self) -> None:
         ds = "cbs/85146NED"
-        df = _infer_numeriek(_lees_cbs_csv(self.gedeeld / "cbs/85146NED/TypedDataSet.csv", ";"), {"Marges", "RegioS", "Perioden"})
+        df = _infer_numeriek(
+            _lees_cbs_csv(self.gedeeld / "cbs/85146NED/TypedDataSet.csv", ";"),
+            {"Marges", "RegioS", "Perioden"},
+        )
         self._parquet(
-            df, f"{ds}/TypedDataSet.parquet", ds,
-            uitgever="CBS", licentie=CC_BY,
+            df,
+            f"{ds}/TypedDataSet.parquet",
+            ds,
+            uitgever="CBS",
+            licentie=CC_BY,
             bron="CBS StatLine 85146NED Veiligheidsmonitor; wijk, buurt, regio (TypedDataSet), kopie uit dertje/cbs_datasets commit 388b47d2",
             omschrijving="Veiligheidsmonitor 2021 en 2023 per gemeente, basisteam en politiedistrict; RegioS bevat namen",
-            opmerkingen=["Geen TableInfos/DataProperties in de bron; RegioS bevat regionamen, geen codes.", "'.' (geheim/onbetrouwbaar) is null."],
+            opmerkingen=[
+                "Geen TableInfos/DataProperties in de bron; RegioS bevat regionamen, geen codes.",
+                "'.' (geheim/onbetrouwbaar) is null.",
+            ],
         )
 
     def ses_woa(self) -> None:
@@ -245,8 +309,11 @@ class Importeur:
             {"WijkenEnBuurten", "Perioden", "RegiocodeGemeenteWijkBuurt_1"},
         )
         self._parquet(
-            df, f"{ds}/TypedDataSet.parquet", ds,
-            uitgever="CBS", licentie=CC_BY,
+            df,
+            f"{ds}/TypedDataSet.parquet",
+            ds,
+            uitgever="CBS",
+            licentie=CC_BY,
             bron="CBS StatLine 85163NED SES-WOA per wijk en buurt 2014-2019, kopie uit dertje/cbs_datasets commit 388b47d2",
             omschrijving="SES-WOA-scores; alleen de eerste 10.000 rijen",
             opmerkingen=["AFGEKAPT: precies 10.000 rijen (volledig voor Amsterdam, deels Arnhem)."],
@@ -257,38 +324,73 @@ class Importeur:
         ds = "leefbaarometer"
         kw = dict(uitgever="Ministerie van BZK/VRO (Leefbaarometer 3.0)", licentie=OPEN_BZK)
         for naam, bron, oms in (
-            ("wijkscores_2002-2022.csv", "Leefbaarometer 3.0 open data wijkscores, kopie uit DarianOthman/SSP blob 59fc2e83", "Wijkscores 2002-2022 op de wijkindeling 2022"),
-            ("buurtscores_2024.csv", "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76", "Buurtscores 2024 (klassen en afwijkingen)"),
-            ("gemeentescores_2024.csv", "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76", "Gemeentescores 2024"),
+            (
+                "wijkscores_2002-2022.csv",
+                "Leefbaarometer 3.0 open data wijkscores, kopie uit DarianOthman/SSP blob 59fc2e83",
+                "Wijkscores 2002-2022 op de wijkindeling 2022",
+            ),
+            (
+                "buurtscores_2024.csv",
+                "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76",
+                "Buurtscores 2024 (klassen en afwijkingen)",
+            ),
+            (
+                "gemeentescores_2024.csv",
+                "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76",
+                "Gemeentescores 2024",
+            ),
         ):
             rijen = pl.scan_csv(self.gedeeld / ds / naam).select(pl.len()).collect().item()
-            self._kopieer(f"{ds}/{naam}", f"{ds}/{naam}", ds, rijen, bron=bron, omschrijving=oms, **kw)
+            self._kopieer(
+                f"{ds}/{naam}", f"{ds}/{naam}", ds, rijen, bron=bron, omschrijving=oms, **kw
+            )
         geo = self.gedeeld / ds / "buurtgeometrie_2024"
         for pad in sorted(geo.iterdir()):
             rijen = None
             if pad.suffix == ".geojson":
                 rijen = len(json.loads(pad.read_text(encoding="utf-8"))["features"])
             self._kopieer(
-                f"{ds}/buurtgeometrie_2024/{pad.name}", f"{ds}/buurtgeometrie_2024/{pad.name}", "leefbaarometer/geometrie", rijen,
+                f"{ds}/buurtgeometrie_2024/{pad.name}",
+                f"{ds}/buurtgeometrie_2024/{pad.name}",
+                "leefbaarometer/geometrie",
+                rijen,
                 bron="Leefbaarometer 2024 buurten met vereenvoudigde WGS84-polygonen, kopie uit 42answers/thuisscan commit ea1c4e76",
-                omschrijving="Buurtgeometrie 2024 per provincie", **kw,
+                omschrijving="Buurtgeometrie 2024 per provincie",
+                **kw,
             )
 
     def gezondheid(self) -> None:
         rel = "rivm/gezondheid_rotterdam_2016_2020_2022.csv"
         rijen = pl.scan_csv(self.gedeeld / rel).select(pl.len()).collect().item()
         self._kopieer(
-            rel, rel, "rivm", rijen, uitgever="RIVM/CBS/GGD (Gezondheidsmonitor volwassenen en ouderen)",
+            rel,
+            rel,
+            "rivm",
+            rijen,
+            uitgever="RIVM/CBS/GGD (Gezondheidsmonitor volwassenen en ouderen)",
             licentie=CC_BY,
             bron="CBS/RIVM Gezondheidsmonitor 18+ per wijk en buurt, Rotterdam en Krimpenerwaard; kopie uit Tombo14/School_Opdracht",
             omschrijving="Ervaren gezondheid e.a. 2016, 2020, 2022 (alleen Rotterdam-Zuid van de NPLV-gebieden)",
         )
 
     def nplv(self) -> None:
-        for naam in ("gebieden.csv", "indicatorenset_fysiek_2025.csv", "uitvraag_gebieden_2025.csv", "realisatie_gepubliceerd.csv", "README.md"):
-            rijen = None if naam.endswith(".md") else pl.scan_csv(self.gedeeld / "nplv" / naam).select(pl.len()).collect().item()
+        for naam in (
+            "gebieden.csv",
+            "indicatorenset_fysiek_2025.csv",
+            "uitvraag_gebieden_2025.csv",
+            "realisatie_gepubliceerd.csv",
+            "README.md",
+        ):
+            rijen = (
+                None
+                if naam.endswith(".md")
+                else pl.scan_csv(self.gedeeld / "nplv" / naam).select(pl.len()).collect().item()
+            )
             self._kopieer(
-                f"nplv/{naam}", f"nplv/{naam}", "nplv", rijen,
+                f"nplv/{naam}",
+                f"nplv/{naam}",
+                "nplv",
+                rijen,
                 uitgever="Ministerie van BZK (Kamerstukken 30 995) en CBS",
                 licentie="Overheidsinformatie (Kamerstukken, openbaar); CBS-cijfers CC BY 4.0",
                 bron="Samengesteld uit Kamerstukken 30 995 nr. 104, 106, 107 en CBS-publicaties; bron per rij in het bestand",
@@ -296,7 +398,16 @@ class Importeur:
             )
 
     def alles(self, voortgang: Callable[[str], None] = print) -> list[Bestand]:
-        for stap in (self.kwb_2020, self.kwb_2024, self.misdrijven, self.veiligheidsmonitor, self.ses_woa, self.leefbaarometer, self.gezondheid, self.nplv):
+        for stap in (
+            self.kwb_2020,
+            self.kwb_2024,
+            self.misdrijven,
+            self.veiligheidsmonitor,
+            self.ses_woa,
+            self.leefbaarometer,
+            self.gezondheid,
+            self.nplv,
+        ):
             voortgang(f"importeer {stap.__name__} ...")
             stap()
         return self.entries

@@ -76,7 +76,9 @@ class Snapshot:
                 ruw = json.loads(self.manifest_pad.read_text(encoding="utf-8"))
                 self._manifest = {b["pad"]: Bestand(**b) for b in ruw["bestanden"]}
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SnapshotFout(f"Het manifest {self.manifest_pad} is onleesbaar: {exc}") from exc
+                raise SnapshotFout(
+                    f"Het manifest {self.manifest_pad} is onleesbaar: {exc}"
+                ) from exc
         return self._manifest
 
     def entry(self, pad: str) -> Bestand:
@@ -151,7 +153,9 @@ class Snapshot:
         self._geverifieerd.pop(rel, None)
         return doel
 
-    def werk_manifest_bij(self, nieuw: Iterable[Bestand], *, vervang_dataset: str | None = None) -> None:
+    def werk_manifest_bij(
+        self, nieuw: Iterable[Bestand], *, vervang_dataset: str | None = None
+    ) -> None:
         """Add or replace entries and write the manifest atomically."""
         huidige = dict(self.manifest()) if self.manifest_pad.exists() else {}
         if vervang_dataset is not None:
