@@ -14,7 +14,7 @@ import polars as pl
 from dagster import AssetExecutionContext
 
 from nplv_monitor import materialisatie
-from nplv_monitor.bronnen import cbs, leefbaarometer, overige
+from nplv_monitor.bronnen import cbs, cbs_client, leefbaarometer, overige, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import instellingen
 from nplv_monitor.db import WerkDatabase
@@ -275,13 +275,20 @@ KWB_KEY = dg.AssetKey(["bron", "kwb"])
 def kwb(context: AssetExecutionContext, werkdb: WerkDatabase) -> Iterator[Resultaat]:
     """Kerncijfers wijken en buurten (CBS) van één jaar, als brede tabel bron.kwb_<jaar>: één rij
     per regio (Nederland, gemeenten, wijken, buurten), de regiocode in Codering_3, alle
-    onderwerpen zoals CBS ze publiceert. Een afgekapte download (precies 10.000 rijen) wordt
+    onderwerpen zoals CBS ze publiceert. Online (NPLV_ONLINE=1) wordt de tabel eerst bij CBS
+    ververst als Modified veranderd is. Een afgekapte download (precies 10.000 rijen) wordt
     bewaard maar gemarkeerd in de metadata, in bron.cbs_tabellen en in het tabelcommentaar."""
     jaar = int(context.partition_key)
     doel = f"bron.kwb_{jaar}"
     gelezen: dict[str, object] = {}
 
     def lees(snapshot: Snapshot) -> tuple[pl.DataFrame, list[str]]:
+        if instellingen().online:
+            # Online: refresh the snapshot first (skipped when CBS's Modified is unchanged);
+            # the table is then read from the snapshot like offline, so both paths are one.
+            resultaat = cbs_client.ververs_tabel(register.kwb_tabel_id(jaar), snapshot)
+            context.log.info(resultaat.samenvatting())
+            gelezen["online"] = resultaat.samenvatting()
         tabel = cbs.kwb_tabel(snapshot, jaar)
         df = tabel.data()
         info = tabel.tabelinfo()
@@ -294,7 +301,11 @@ def kwb(context: AssetExecutionContext, werkdb: WerkDatabase) -> Iterator[Result
 
     def extra(df: pl.DataFrame) -> dict[str, object]:
         soorten = df.group_by("SoortRegio_2").len().sort("SoortRegio_2")
+        online = (
+            {"online": dg.MetadataValue.text(str(gelezen["online"]))} if "online" in gelezen else {}
+        )
         return {
+            **online,
             "tabel_id": dg.MetadataValue.text(str(gelezen["tabel_id"])),
             "afgekapt": dg.MetadataValue.bool(bool(gelezen["afgekapt"])),
             "regio_soorten": dg.MetadataValue.json(

@@ -1,0 +1,69 @@
+"""The KWB asset online (NPLV_ONLINE=1): it refreshes the snapshot through the online client
+against the local replay server, then reads and writes the table as offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from nplv_monitor.bronnen import assets
+from nplv_monitor.bronnen.snapshot import Snapshot
+from tests.bronnen_hulp import kopieer_snapshot, materialiseer, tabel_of_niets
+from tests.replay.server import ReplayServer
+
+KWB2020 = "84799NED"
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    with ReplayServer(Snapshot(), [KWB2020]) as srv:
+        yield srv
+
+
+@pytest.fixture
+def online_snapshot(
+    tmp_path: Path, tmp_output: Path, server: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    kopie = kopieer_snapshot(tmp_path / "snap", f"cbs/{KWB2020}")
+    monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
+    monkeypatch.setenv("NPLV_ONLINE", "1")
+    monkeypatch.setenv("NPLV_CBS_BASIS_URL", server.basis_url)
+    return kopie
+
+
+def _online_melding(resultaat: dg.ExecuteInProcessResult) -> str:
+    events = resultaat.get_asset_materialization_events()
+    assert len(events) == 1
+    return str(events[0].materialization.metadata["online"].value)
+
+
+def test_online_ongewijzigd_overgeslagen(
+    online_snapshot: Path, tmp_output: Path, server: ReplayServer
+) -> None:
+    werkdb = tmp_output / ".werk" / "werk.duckdb"
+    r = materialiseer(assets.kwb, werkdb, "2020")
+    assert r.success
+    assert "overgeslagen" in _online_melding(r)
+    assert not server.verzoeken_naar("/TypedDataSet")
+    df = tabel_of_niets(werkdb, "bron.kwb_2020")
+    assert df is not None
+    assert df.height == Snapshot(online_snapshot).entry(f"cbs/{KWB2020}/TypedDataSet.parquet").rijen
+
+
+def test_online_gewijzigd_opgehaald_en_geschreven(
+    online_snapshot: Path, tmp_output: Path, server: ReplayServer
+) -> None:
+    server.modified[KWB2020] = "2026-06-30T02:00:00"
+    werkdb = tmp_output / ".werk" / "werk.duckdb"
+    r = materialiseer(assets.kwb, werkdb, "2020")
+    assert r.success
+    assert "bijgewerkt" in _online_melding(r)
+    assert server.verzoeken_naar("/TypedDataSet")
+    snap = Snapshot(online_snapshot)
+    assert snap.entry(f"cbs/{KWB2020}/TableInfos.json").cbs_modified == "2026-06-30T02:00:00"
+    df = tabel_of_niets(werkdb, "bron.kwb_2020")
+    assert df is not None
+    assert df.height == snap.json(f"cbs/{KWB2020}/TableInfos.json")["RecordCount"]
