@@ -18,6 +18,7 @@ from nplv_monitor.errors import NplvFout
 
 COMMANDO_MODULES = [
     "nplv_monitor.bronnen.commando",
+    "nplv_monitor.rapportage.commando",
     "nplv_monitor.geografie.commando",
     "nplv_monitor.bronnen.commando_ophalen",
 ]

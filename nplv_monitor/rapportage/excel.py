@@ -282,6 +282,65 @@ def _realisatieblad(ws: Worksheet, f: _Formaten, pub: Publicatie) -> int:
     return rij - EERSTE_RIJ
 
 
+def _regelingenblad(ws: Worksheet, f: _Formaten, pub: Publicatie) -> int:
+    """realisatie.regelingen_cijfers as published: ranges as lower and upper bound."""
+    rc = pub.realisatie
+    kolommen = [
+        Kolom("Gebied", 24),
+        Kolom("Gebiedscode", 20),
+        Kolom("Actielijn", 11),
+        Kolom("Regeling", 30),
+        Kolom("Kenmerk", 50),
+        Kolom("Maat", 26),
+        Kolom("Eenheid", 14),
+        Kolom("Periode", 22),
+        Kolom("Peiljaar", 9),
+        Kolom("Waarde (ondergrens)", 16),
+        Kolom("Waarde (bovengrens)", 16),
+        Kolom("Woordkeuze en toelichting", 40),
+        Kolom("Bron", 50),
+    ]
+    _kop(
+        ws,
+        f,
+        "Realisatie: gepubliceerde cijfers van de nationale regelingen",
+        teksten.EXCEL_NOOT,
+        kolommen,
+    )
+    rij = EERSTE_RIJ
+    if rc.height == 0:
+        ws.write_string(
+            rij,
+            0,
+            "Geen realisatiecijfers in de publicatie (realisatie.regelingen_cijfers ontbreekt).",
+            f.status,
+        )
+        return 0
+    for r in rc.sort("actielijn", "regeling", "gebied_code", "peiljaar").iter_rows(named=True):
+        ws.write_string(rij, 0, pub.gebied_naam(r["gebied_code"]))
+        ws.write_string(rij, 1, r["gebied_code"])
+        ws.write_string(rij, 2, ACTIELIJN_NAMEN.get(r["actielijn"], r["actielijn"]))
+        ws.write_string(rij, 3, str(r["regeling"]))
+        ws.write_string(rij, 4, str(r["kenmerk"]), f.omloop)
+        ws.write_string(rij, 5, str(r.get("maat") or ""))
+        ws.write_string(rij, 6, str(r["eenheid"]))
+        ws.write_string(rij, 7, str(r.get("periode") or ""))
+        ws.write_number(rij, 8, r["peiljaar"], f.jaar)
+        for kol, naam in ((9, "waarde_min"), (10, "waarde_max")):
+            if r.get(naam) is not None:
+                ws.write_number(rij, kol, r[naam], f.getal(r["eenheid"], r[naam]))
+            else:
+                ws.write_string(rij, kol, "ontbreekt", f.status)
+        toel = "; ".join(
+            str(t) for t in (r.get("woordkeuze"), r.get("toelichting")) if t
+        )  # as published
+        ws.write_string(rij, 11, toel, f.omloop)
+        ws.write_string(rij, 12, str(r.get("bron") or r.get("kamerstuk") or ""), f.omloop)
+        rij += 1
+    ws.autofilter(KOP_RIJ, 0, rij - 1, len(kolommen) - 1)
+    return rij - EERSTE_RIJ
+
+
 def schrijf_werkboek(pub: Publicatie, doel: Path) -> Path:
     """Write the workbook to ``doel`` (via a temporary file, renamed into place when complete)."""
     doel.parent.mkdir(parents=True, exist_ok=True)
@@ -330,9 +389,12 @@ def schrijf_werkboek(pub: Publicatie, doel: Path) -> Path:
         )
         n = _vergelijkingsblad(ws, f, pub, titel, [(c, nm) for c, _, nm in verg], sel, "percentiel")
         bladen.append((naam, titel, n))
-    naam = blad_naam("Realisatie", namen)
+    naam = blad_naam("Realisatie regelingen", namen)
+    n = _regelingenblad(wb.add_worksheet(naam), f, pub)
+    bladen.append((naam, "Realisatie: gepubliceerde cijfers van de nationale regelingen", n))
+    naam = blad_naam("Gebiedsrealisatie", namen)
     n = _realisatieblad(wb.add_worksheet(naam), f, pub)
-    bladen.append((naam, "Gebiedsrealisatie: gepubliceerde cijfers van de regelingen", n))
+    bladen.append((naam, "Gebiedsrealisatie-indicatoren (monitor.indicatorwaarden)", n))
 
     inhoud.set_column(0, 0, 34)
     inhoud.set_column(1, 1, 80)

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from nplv_monitor import validatie
 from nplv_monitor.db import lees, verbind
 from nplv_monitor.errors import NplvFout
 
@@ -56,6 +57,7 @@ class Publicatie:
     gebied_buurten: pl.DataFrame  # ref.gebied_buurten (may be empty)
     realisatie: pl.DataFrame  # published scheme figures (may be empty)
     lbm_klassen: dict[str, int | None] = field(default_factory=dict)  # buurtcode → kscore 2024
+    buurtgeometrie: list[tuple[str, str, str]] | None = None  # (bu_code, bu_naam, geojson)
 
     # -- convenience ----------------------------------------------------------------------
     def gebied_naam(self, code: str) -> str:
@@ -106,11 +108,11 @@ def _editie(con: duckdb.DuckDBPyConnection, relaties: set[str], pad: Path) -> tu
         datum = _eerste(kol, ["gepubliceerd_op", "gepubliceerd", "aangemaakt", "datum", "tijdstip"])
         if sleutel:
             volg = f" order by {datum} desc" if datum else ""
-            rij = con.sql(
+            rijen = con.sql(
                 f"select {sleutel}, {datum or 'null'} from publicatie.edities{volg} limit 1"
-            ).fetchone()
-            if rij is not None:
-                return str(rij[0]), str(rij[1] or "")
+            ).fetchall()
+            if rijen:
+                return str(rijen[0][0]), str(rijen[0][1] or "")
     gewijzigd = datetime.fromtimestamp(pad.stat().st_mtime, tz=UTC)
     return gewijzigd.strftime("%Y-%m-%d"), gewijzigd.isoformat(timespec="seconds")
 
@@ -154,9 +156,8 @@ def _indicatoren(
 
 
 def _realisatie(con: duckdb.DuckDBPyConnection, relaties: set[str]) -> pl.DataFrame:
-    for relatie in ("realisatie.regelingen_cijfers", "bron.nplv_realisatie"):
-        if relatie in relaties:
-            return lees(con, f"select * from {relatie}")
+    if "realisatie.regelingen_cijfers" in relaties:
+        return lees(con, "select * from realisatie.regelingen_cijfers")
     return pl.DataFrame()
 
 
@@ -169,18 +170,23 @@ def laad(pad: Path) -> Publicatie:
         )
     with verbind(pad, read_only=True) as con:
         relaties = _relaties(con)
-        for nodig in ("monitor.indicatorwaarden", "ref.gebieden"):
-            if nodig not in relaties:
-                raise RapportageFout(
-                    f"{pad} bevat geen {nodig}: de publicatie is onvolledig. Bouw de monitor opnieuw."
-                )
+        if "ref.gebieden" not in relaties:
+            raise RapportageFout(
+                f"{pad} bevat geen ref.gebieden: de publicatie is onvolledig. Bouw de monitor opnieuw."
+            )
         gebieden = lees(con, "select * from ref.gebieden")
         codes = gebieden["gebied_code"].to_list()
-        waarden = lees(
-            con,
-            "select * from monitor.indicatorwaarden where gebied_code in (select unnest(?))",
-            [codes],
-        )
+        if "monitor.indicatorwaarden" in relaties:
+            waarden = lees(
+                con,
+                "select * from monitor.indicatorwaarden where gebied_code in (select unnest(?))",
+                [codes],
+            )
+        else:
+            # A publication without indicator values yet (stages land one by one): the report says
+            # so on every section instead of failing the build.
+            kolommen = validatie.schema("monitor.indicatorwaarden").columns
+            waarden = pl.DataFrame(schema={n: k.dtype.type for n, k in kolommen.items()})
         gebied_buurten = (
             lees(con, "select * from ref.gebied_buurten")
             if "ref.gebied_buurten" in relaties
@@ -198,6 +204,17 @@ def laad(pad: Path) -> Publicatie:
                     f"select {bu}, kscore from bron.leefbaarometer_buurt{jaar}"
                 ).fetchall():
                     lbm[str(c).strip()] = None if k is None else int(k)
+        geometrie = None
+        if "bron.leefbaarometer_buurtgeometrie" in relaties:
+            gms = [g[2:6] for g in gebieden["gemeentecode"].drop_nulls().unique().to_list()]
+            geometrie = [
+                (str(a), str(b), str(c))
+                for a, b, c in con.sql(
+                    "select bu_code, bu_naam, geojson from bron.leefbaarometer_buurtgeometrie "
+                    "where substr(trim(bu_code), 3, 4) in (select unnest(?))",
+                    params=[gms],
+                ).fetchall()
+            ]
         editie, gepubliceerd = _editie(con, relaties, pad)
         return Publicatie(
             pad=pad,
@@ -209,4 +226,5 @@ def laad(pad: Path) -> Publicatie:
             gebied_buurten=gebied_buurten,
             realisatie=_realisatie(con, relaties),
             lbm_klassen=lbm,
+            buurtgeometrie=geometrie,
         )

@@ -194,7 +194,7 @@ class Voortgang:
     eenheid: str
 
 
-def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 360) -> alt.LayerChart:
+def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 380) -> alt.LayerChart:
     """Realised against target: a grey bar for the target, a dark bar for what is realised."""
     rijen = [
         {
@@ -207,7 +207,7 @@ def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 360) -> 
         for v in items
     ]
     basis = alt.Chart(alt.Data(values=rijen)).encode(
-        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260))
+        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=520))
     )
     doel = basis.mark_bar(color="#dcdcdc", height=18).encode(
         x=alt.X("doel:Q", title="aantal", axis=alt.Axis(format=",.0f", tickCount=4))

@@ -28,6 +28,19 @@ from nplv_monitor.rapportage.gegevens import (
 )
 
 MAX_FIGUREN = 12
+#: (realised maat, target maat, label): pairs the published figures give both halves of.
+VOORTGANG_PAREN = [
+    (
+        "wbi_sbi_gestart",
+        "wbi_sbi_gepland",
+        "Woningbouw- en Startbouwimpuls: bouw gestart van gepland",
+    ),
+    (
+        "vhf_toegekend",
+        "vhf_aangevraagd",
+        "Volkshuisvestingsfonds (derde tranche): toegekend van aangevraagd",
+    ),
+]
 _LEGENDA = ["veel_beter", "beter", "gelijk", "slechter", "veel_slechter", "hoger", "lager", "geen"]
 
 
@@ -101,6 +114,14 @@ def _cel(r: dict[str, Any] | None, nl: float | None, richting: str | None) -> di
         "kleur": k.kleur,
         "tekstkleur": k.tekst,
     }
+
+
+def _woordkeuze_en_toelichting(r: dict[str, Any]) -> list[str]:
+    """The publication's wording ('ongeveer', 'ruim') and note, without saying it twice."""
+    woord, toel = r.get("woordkeuze"), r.get("toelichting")
+    if woord and toel and str(woord).strip("'") in str(toel):
+        return [str(toel)]
+    return [str(t) for t in (woord, toel) if t]
 
 
 def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
@@ -216,45 +237,94 @@ class _Rapport:
         return Figuur(grafieken.svg(chart), onderschrift)
 
     def _realisatie(self, gebied: str | None) -> dict[str, Any]:
-        df = self.pub.waarden.filter(pl.col("familie") == "gebiedsrealisatie")
-        if gebied is not None:
-            df = df.filter(pl.col("gebied_code") == gebied)
+        """The published scheme figures (realisatie.regelingen_cijfers), with progress charts."""
+        rc = self.pub.realisatie
+        if rc.height:
+            if gebied is not None:
+                rc = rc.filter(pl.col("gebied_code") == gebied)
+            rijen = [
+                self._realisatie_rij(r)
+                for r in rc.sort("actielijn", "regeling", "peiljaar").iter_rows(named=True)
+            ]
+            voortgang = self._voortgang(rc, gebied)
         else:
-            df = df.filter(pl.col("gebied_soort").is_in(["alle_focusgebieden", "nederland"]))
-        rijen = []
-        for r in df.sort("actielijn", "indicator_code", "peiljaar").iter_rows(named=True):
-            if (
-                r["status"] == "ok"
-                and r.get("waarde_min") is not None
-                and r.get("waarde_max") is not None
-                and r["waarde_min"] != r["waarde_max"]
-            ):
-                tekst = f"{opmaak.waarde(r['waarde_min'], r['eenheid'])} – {opmaak.waarde(r['waarde_max'], r['eenheid'])}"
-            elif r["status"] == "ok":
-                tekst = opmaak.waarde(r["waarde"], r["eenheid"])
-            else:
-                tekst = r["status"]
-            rijen.append(
-                {
-                    "gebied": self.pub.gebied_naam(r["gebied_code"]),
-                    "actielijn": ACTIELIJN_NAMEN.get(r["actielijn"], r["actielijn"]),
-                    "naam": self.ind.get(r["indicator_code"], {}).get("naam")
-                    or r["indicator_code"],
-                    "peiljaar": r["peiljaar"],
-                    "waarde": tekst,
-                    "status": r["status"],
-                    "eenheid": r["eenheid"],
-                    "toelichting": r.get("toelichting") or r.get("status_toelichting") or "",
-                    "bron": _bron_tekst(r),
-                }
-            )
+            rijen, voortgang = [], None
         melding = (
             "Voor dit gebied zijn geen eigen realisatiecijfers gepubliceerd; de cijfers voor alle "
             "focusgebieden samen staan in het overzichtsrapport."
             if gebied
-            else "Er staan geen gebiedsrealisatie-cijfers in de publicatie."
+            else "Er staan geen realisatiecijfers van de regelingen in de publicatie."
         )
-        return {"rijen": rijen, "melding": melding, "voortgang": None}
+        return {"rijen": rijen, "melding": melding, "voortgang": voortgang}
+
+    def _realisatie_rij(self, r: dict[str, Any]) -> dict[str, Any]:
+        e = r["eenheid"]
+        lo, hi = r.get("waarde_min"), r.get("waarde_max")
+        if lo is None and hi is None:
+            tekst, status = "ontbreekt", "ontbreekt"
+        elif lo is not None and hi is not None and lo != hi:
+            tekst, status = f"{opmaak.waarde(lo, e)} – {opmaak.waarde(hi, e)}", "ok"
+        else:
+            tekst, status = opmaak.waarde(lo if lo is not None else hi, e), "ok"
+        toel = _woordkeuze_en_toelichting(r)
+        return {
+            "gebied": self.pub.gebied_naam(r["gebied_code"]),
+            "actielijn": ACTIELIJN_NAMEN.get(r["actielijn"], r["actielijn"]),
+            "naam": f"{r['regeling']}: {r['kenmerk']}",
+            "peiljaar": f"{r.get('periode') or r['peiljaar']}",
+            "waarde": tekst,
+            "status": status,
+            "eenheid": e,
+            "toelichting": "; ".join(toel),
+            "bron": str(r.get("bron") or r.get("kamerstuk") or ""),
+        }
+
+    def _voortgang(self, rc: pl.DataFrame, gebied: str | None) -> Figuur | None:
+        """Realised against target, only where the publication gives both figures."""
+        items, bronnen = [], set()
+        per = {(r["gebied_code"], r["maat"]): r for r in rc.iter_rows(named=True)}
+        for gerealiseerd, doel, label in VOORTGANG_PAREN:
+            for (g, maat), r in per.items():
+                d = per.get((g, doel))
+                if (
+                    maat != gerealiseerd
+                    or d is None
+                    or r["waarde_min"] is None
+                    or not d["waarde_min"]
+                ):
+                    continue
+                naam = label if gebied else f"{label} ({self.pub.gebied_naam(g)})"
+                items.append(
+                    grafieken.Voortgang(naam, r["waarde_min"], d["waarde_min"], r["eenheid"])
+                )
+                bronnen.update({str(r.get("bron") or ""), str(d.get("bron") or "")})
+        for r in rc.iter_rows(named=True):
+            # "17 gebieden (van 20)": the publication gives the total as aantal_gebieden.
+            if (
+                str(r["eenheid"]).startswith("gebieden")
+                and r.get("aantal_gebieden")
+                and r["waarde_min"] is not None
+            ):
+                items.append(
+                    grafieken.Voortgang(
+                        f"{r['regeling']}: {r['kenmerk']}",
+                        r["waarde_min"],
+                        float(r["aantal_gebieden"]),
+                        "gebieden",
+                    )
+                )
+                bronnen.add(str(r.get("bron") or ""))
+        if not items:
+            return None
+        chart = grafieken.voortgang(
+            items, titel="Voortgang: gerealiseerd tegenover gepland of aangevraagd"
+        )
+        return Figuur(
+            grafieken.svg(chart),
+            "Donker: gerealiseerd; grijs: gepland, aangevraagd of totaal. Bron: "
+            + "; ".join(sorted(b for b in bronnen if b))
+            + ".",
+        )
 
     # -- map ----------------------------------------------------------------------------------
     def _lidmaatschap(self) -> dict[str, str]:
@@ -265,14 +335,21 @@ class _Rapport:
         jaren = gb.filter(pl.col("gebied_code").is_in(focus))["indelingsjaar"].unique().to_list()
         if not jaren:
             return {}
-        jaar = kaart.PEILJAAR if kaart.PEILJAAR in jaren else max(j for j in jaren if j is not None)
+        jaar = self._kaartjaar()
         sel = gb.filter(pl.col("gebied_code").is_in(focus) & (pl.col("indelingsjaar") == jaar))
         return dict(zip(sel["buurtcode"].to_list(), sel["gebied_code"].to_list(), strict=True))
+
+    def _kaartjaar(self) -> int:
+        jaren = self.pub.gebied_buurten["indelingsjaar"].unique().to_list()
+        return kaart.PEILJAAR if kaart.PEILJAAR in jaren or not jaren else max(jaren)
 
     def _alle_buurten(self) -> list[kaart.Buurt]:
         if self._buurten is None:
             gms = self.pub.focusgebieden()["gemeentecode"].unique().to_list()
-            self._buurten = kaart.lees_buurten(self.snapshot, gms)
+            if self.pub.buurtgeometrie is not None:
+                self._buurten = kaart.buurten_uit_publicatie(self.pub.buurtgeometrie)
+            else:
+                self._buurten = kaart.lees_buurten(self.snapshot, gms)
         return self._buurten
 
     def _namen(self) -> dict[str, str]:
@@ -284,32 +361,30 @@ class _Rapport:
             )
         )
 
-    def kaart_overzicht(self) -> Figuur | None:
+    def kaart_overzicht(self) -> list[Figuur]:
+        """One small map per focus area (separate SVGs: Vega-Lite would share one projection
+        across concatenated views and shrink every area to a dot)."""
         lid = self._lidmaatschap()
         if not lid:
-            return None
+            return []
         panelen = []
-        fg = self.pub.focusgebieden()
-        for n, r in enumerate(fg.iter_rows(named=True)):
+        for r in self.pub.focusgebieden().iter_rows(named=True):
             eigen = {b: g for b, g in lid.items() if g == r["gebied_code"]}
             buurten = [b for b in self._alle_buurten() if b.gemeentecode == r["gemeentecode"]]
-            panelen.append(
-                kaart.kaart(
-                    buurten,
-                    eigen,
-                    klassen=self.pub.lbm_klassen,
-                    gebied_namen=self._namen(),
-                    titel=str(r["gebied_naam"]),
-                    breedte=230,
-                    hoogte=200,
-                    legenda=n == 0,
-                )
+            chart = kaart.kaart(
+                buurten,
+                eigen,
+                klassen=self.pub.lbm_klassen,
+                gebied_namen=self._namen(),
+                titel=str(r["gebied_naam"]),
+                breedte=280,
+                hoogte=230,
+                legenda=False,
             )
-        chart = alt.concat(*panelen, columns=4).resolve_scale(color="shared")
-        return Figuur(
-            grafieken.svg(chart),
-            f"De buurten van de focusgebieden (indeling {kaart.PEILJAAR}). Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; afbakening: ref.gebied_buurten.",
-        )
+            panelen.append(
+                Figuur(grafieken.svg(chart), f"{len(eigen)} buurten, indeling {self._kaartjaar()}")
+            )
+        return panelen
 
     def kaart_gebied(self, code: str) -> Figuur | None:
         lid = {b: g for b, g in self._lidmaatschap().items() if g == code}
@@ -402,6 +477,11 @@ class _Rapport:
             actielijnen=actielijnen,
             realisatie=self._realisatie(None),
             kaart=self.kaart_overzicht(),
+            kaart_legenda=[
+                {"kleur": kaart.KLASSE_KLEUREN[k], "label": f"{k} {n}"}
+                for k, n in kaart.KLASSE_NAMEN.items()
+            ],
+            kaart_bron=f"Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; afbakening van de gebieden: ref.gebied_buurten.",
             gebied_bestanden=[
                 {
                     "naam": r["gebied_naam"],
@@ -468,12 +548,12 @@ class _Rapport:
             f"NPLV-monitor: {verg[0][2]}",
             f"Editie {self.pub.editie} · focusgebied in {verg[1][2]} tegenover gemeente, rest van de gemeente en Nederland",
         )
-        inwoners = rij.get("inwoners")
+        inwoners = rij.get("inwoners_gepubliceerd_2025")
         ctx.update(
             gebied={
                 "naam": verg[0][2],
                 "gemeente": verg[1][2],
-                "bevolking": f"Inwoners volgens de afbakening: {opmaak.getal(inwoners)}."
+                "bevolking": f"Inwoners op 1 januari 2025 volgens CBS: {opmaak.getal(inwoners)}."
                 if inwoners
                 else "",
             },

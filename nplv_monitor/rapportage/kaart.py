@@ -2,9 +2,9 @@
 
 Geometry: the simplified WGS84 buurt polygons of Leefbaarometer 2024 in the shipped snapshot
 (``leefbaarometer/buurtgeometrie_2024``), read through :class:`Snapshot` so the hash is verified.
-The class (``kscore`` 1–9) comes from the published DuckDB file when it carries
-``bron.leefbaarometer_buurt``; otherwise from the same GeoJSON (the CSV was flattened from it, values
-unchanged). Which buurten belong to an area comes from ``ref.gebied_buurten``.
+The published file carries the same polygons in ``bron.leefbaarometer_buurtgeometrie`` and the
+class (``kscore`` 1–9) in ``bron.leefbaarometer_buurt``; the report uses those when present and falls
+back on the snapshot GeoJSON (the CSV was flattened from it, values unchanged). Which buurten belong to an area comes from ``ref.gebied_buurten``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ KLASSE_KLEUREN = {
     9: "#1a9850",
 }
 GEEN_KLEUR = "#cfcfcf"
+REST_KLEUR = "#e4e4e4"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,24 @@ def _rond(coords: Any, decimalen: int = 4) -> Any:
     if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
         return [round(float(c), decimalen) for c in coords]
     return [_rond(c, decimalen) for c in coords]
+
+
+def buurten_uit_publicatie(rijen: Iterable[tuple[str, str, str]]) -> list[Buurt]:
+    """Buurten from ``bron.leefbaarometer_buurtgeometrie`` rows (bu_code, bu_naam, geojson)."""
+    uit = []
+    for code, naam, geojson in rijen:
+        g = json.loads(geojson)
+        code = code.strip()
+        uit.append(
+            Buurt(
+                code,
+                naam or code,
+                "GM" + code[2:6],
+                None,
+                {"type": g["type"], "coordinates": _rond(g["coordinates"])},
+            )
+        )
+    return uit
 
 
 def lees_buurten(snapshot: Snapshot, gemeentecodes: Iterable[str]) -> list[Buurt]:
@@ -200,10 +219,11 @@ def kaart(
         alt.Tooltip("properties.gebied:N", title="Gebied"),
         alt.Tooltip("properties.klasse_naam:N", title="Klasse"),
     ]
+    # The surroundings in neutral grey: colour is kept for the area so it stands out.
     rest = (
         alt.Chart(data)
-        .mark_geoshape(stroke="#ffffff", strokeWidth=0.3, fillOpacity=0.28)
-        .encode(color=kleur, tooltip=tooltip)
+        .mark_geoshape(stroke="#ffffff", strokeWidth=0.4, fill=REST_KLEUR)
+        .encode(tooltip=tooltip)
         .transform_filter("!datum.properties.in_gebied")
     )
     gebied = (

@@ -14,6 +14,19 @@ LEEG = "–"
 # Units whose values are percentages on a 0–100 scale (as CBS publishes them).
 _PROCENT = {"%", "procent", "percentage"}
 _EURO = {"euro", "€", "eur"}
+# Units that count things: whole numbers, no decimals.
+_AANTALLEN = (
+    "aantal",
+    "woning",
+    "gebieden",
+    "gemeenten",
+    "kinderen",
+    "huishoudens",
+    "personen",
+    "inwoners",
+    "misdrijven",
+    "leerlingen",
+)
 
 
 def _geldig(x: float | int | None) -> bool:
@@ -53,7 +66,7 @@ def standaard_decimalen(x: float | int | None, eenheid: str | None) -> int:
     if is_procent(eenheid):
         return 1
     e = (eenheid or "").strip().lower()
-    if e in _EURO or e.startswith("euro") or e.startswith("aantal") or e.startswith("woning"):
+    if e in _EURO or e.startswith("euro") or e.startswith(_AANTALLEN):
         return 0
     if _geldig(x) and abs(float(x)) >= 100:  # type: ignore[arg-type]
         return 0
