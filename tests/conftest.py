@@ -24,10 +24,10 @@ def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A werk DB with every bronnen asset materialized once (all KWB partitions) from the shipped
     snapshot. Returns the DuckDB file; treat it as read-only (copy it before writing to it)."""
     # Imported here so a broken stage module cannot take every other test down with it.
-    import dagster as dg  # noqa: PLC0415
+    import dagster as dg
 
-    from nplv_monitor.bronnen import assets as bron_assets  # noqa: PLC0415
-    from nplv_monitor.db import WerkDatabase  # noqa: PLC0415
+    from nplv_monitor.bronnen import assets as bron_assets
+    from nplv_monitor.db import WerkDatabase
 
     uit = tmp_path_factory.mktemp("bronnen") / "output"
     pad = uit / ".werk" / "werk.duckdb"

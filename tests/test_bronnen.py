@@ -95,7 +95,7 @@ def test_kwb_2024_afgekapt_bewaard_en_gemarkeerd(werkdb_bronnen: Path) -> None:
 )
 def test_csv_bronnen_volledig(werkdb_bronnen: Path, tabel: str, bestand: str) -> None:
     # Count data rows of the raw file independently (csv module handles quoted newlines).
-    import csv  # noqa: PLC0415
+    import csv
 
     with (DEFAULT_SNAPSHOT_DIR / bestand).open(encoding="utf-8", newline="") as f:
         n_bestand = sum(1 for _ in csv.reader(f)) - 1

@@ -218,7 +218,7 @@ def test_kwb_jaar_niet_in_snapshot_via_dagster(
 
 
 def test_validatiefout_buiten_dagster_noemt_kolom_en_rijen() -> None:
-    from nplv_monitor import validatie  # noqa: PLC0415
+    from nplv_monitor import validatie
 
     df = pl.read_parquet(DEFAULT_SNAPSHOT_DIR / KWB_2020).head(5)
     with pytest.raises(ValidatieFout, match="Codering_3"):

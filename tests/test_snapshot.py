@@ -23,7 +23,7 @@ def test_elk_bestand_klopt_met_het_manifest() -> None:
     assert len(manifest) == len(ruw["bestanden"])
     for rel, entry in manifest.items():
         assert snap.pad(rel) == (DEFAULT_SNAPSHOT_DIR / rel).resolve()
-        assert entry.uitgever and entry.licentie and entry.bron and entry.opgehaald
+        assert all((entry.uitgever, entry.licentie, entry.bron, entry.opgehaald)), rel
     # Every file on disk is in the manifest: nothing unverified can be read.
     op_schijf = {
         p.relative_to(DEFAULT_SNAPSHOT_DIR).as_posix()
@@ -58,5 +58,5 @@ def test_ontbrekend_manifest_geeft_snapshotfout(tmp_path: Path) -> None:
 
 
 def test_bestand_buiten_manifest_is_niet_in_snapshot() -> None:
-    with pytest.raises(NietInSnapshot, match="cbs/85318NED/TypedDataSet.parquet"):
+    with pytest.raises(NietInSnapshot, match=r"cbs/85318NED/TypedDataSet\.parquet"):
         Snapshot(DEFAULT_SNAPSHOT_DIR).pad("cbs/85318NED/TypedDataSet.parquet")
