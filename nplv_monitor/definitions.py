@@ -24,6 +24,7 @@ from nplv_monitor.publicatie import assets as publicatie_assets
 STAGE_MODULES = [
     "nplv_monitor.bronnen.assets",
     "nplv_monitor.geografie.assets",
+    "nplv_monitor.realisatie.assets",
     "nplv_monitor.rapportage.assets",
 ]
 

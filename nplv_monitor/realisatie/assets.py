@@ -1,0 +1,186 @@
+"""Dagster assets of the realisatie stage: returns, scheme figures and gebiedsrealisatie indicators.
+
+Sources (group bronnen): the published scheme figures, the ministry's per-area exports and the
+areas' returns from the drop folder. Derived (group indicatoren): the process questions and the
+gebiedsrealisatie rows of monitor.indicatorwaarden.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from nplv_monitor import materialisatie, validatie
+from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.db import WerkDatabase, lees
+from nplv_monitor.errors import ValidatieFout
+from nplv_monitor.realisatie import indicatoren, intake, mappen, regelingen
+
+CIJFERS = "realisatie.regelingen_cijfers"
+GEBIED = "realisatie.regelingen_gebied"
+ANTWOORDEN = "realisatie.retouren_antwoorden"
+HISTORIE = "realisatie.retouren_historie"
+AFGEWEZEN = "realisatie.retouren_afgewezen"
+PROCES = "realisatie.procesvragen"
+INDICATORWAARDEN = "monitor.indicatorwaarden"
+INDICATOREN_KEY = dg.AssetKey("gebiedsrealisatie_indicatoren")
+
+
+def _key(tabel: str) -> dg.AssetKey:
+    return dg.AssetKey(tabel.split("."))
+
+
+def _lees_of_leeg(
+    con: duckdb.DuckDBPyConnection, tabel: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """A stored table, or an empty frame when it was never written (first run)."""
+    s, t = tabel.split(".")
+    bestaat = lees(
+        con,
+        "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
+        [s, t],
+    )
+    if bestaat["n"][0] == 0:
+        return pl.DataFrame(schema=schema)
+    return lees(con, f'select * from "{s}"."{t}"').select(list(schema)).cast(schema)  # type: ignore[arg-type]
+
+
+class MapConfig(dg.Config):
+    """Drop folder; empty = the environment variable or the default under the output folder."""
+
+    map: str = ""
+
+
+@dg.asset(
+    key=_key(CIJFERS),
+    group_name="bronnen",
+    kinds={"duckdb", "polars"},
+    check_specs=[materialisatie.check_spec(_key(CIJFERS), CIJFERS)],
+)
+def regelingen_cijfers(
+    werkdb: WerkDatabase,
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Gepubliceerde realisatiecijfers van de landelijke regelingen (Kamerstukken 30 995 nr. 104,
+    106 en 107), met bandbreedte, woordkeuze en Kamerstuk."""
+    snapshot = Snapshot()
+    df = regelingen.lees_gepubliceerd(snapshot)
+    with werkdb.verbinding() as con:
+        yield from materialisatie.valideer_en_schrijf(
+            con, df, schema_naam=CIJFERS, doel=CIJFERS, bron=regelingen.GEPUBLICEERD_CSV,
+            extra_metadata={"sha256": snapshot.entry(regelingen.GEPUBLICEERD_CSV).sha256},
+        )  # fmt: skip
+
+
+@dg.asset(
+    key=_key(GEBIED),
+    group_name="bronnen",
+    kinds={"duckdb", "polars"},
+    check_specs=[materialisatie.check_spec(_key(GEBIED), GEBIED)],
+)
+def regelingen_gebied(
+    context: dg.AssetExecutionContext, config: MapConfig, werkdb: WerkDatabase
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Regelingencijfers per focusgebied uit de exports van het ministerie (map NPLV_REGELINGEN_DIR,
+    standaard output/regelingen; formaat: assets/regelingen/README.md). Een fout bestand wordt
+    geweigerd, de andere worden ingelezen."""
+    map_ = mappen.regelingenmap(config.map)
+    df, fouten = regelingen.lees_exportmap(map_)
+    for fout in fouten:
+        context.log.warning(str(fout))
+    with werkdb.verbinding() as con:
+        yield from materialisatie.valideer_en_schrijf(
+            con, df, schema_naam=GEBIED, doel=GEBIED,
+            extra_metadata={"map": str(map_), "geweigerd": dg.MetadataValue.md(
+                "\n\n".join(str(f) for f in fouten) or "geen")},
+        )  # fmt: skip
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(_key(ANTWOORDEN), group_name="bronnen", kinds={"duckdb", "polars"},
+                     description="De geldende antwoorden per gebied en jaar (laatst ontvangen goedgekeurde retour)."),
+        dg.AssetSpec(_key(HISTORIE), group_name="bronnen", kinds={"duckdb", "polars"},
+                     description="Alle goedgekeurde retouren, ook vervangen versies, met ontvangstmoment en sha256."),
+        dg.AssetSpec(_key(AFGEWEZEN), group_name="bronnen", kinds={"duckdb", "polars"},
+                     description="Geweigerde retouren met de redenen (bestand, blad, rij, kolom)."),
+    ],
+    check_specs=[materialisatie.check_spec(_key(t), t) for t in (ANTWOORDEN, HISTORIE, AFGEWEZEN)],
+)  # fmt: skip
+def retouren(
+    context: dg.AssetExecutionContext, config: MapConfig, werkdb: WerkDatabase
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Leest elke nieuwe retour in de inleveringsmap (NPLV_RETOUREN_DIR, standaard output/retouren).
+    Een fout bestand wordt in zijn geheel geweigerd en verandert geen antwoorden; een verbeterde
+    retour voor hetzelfde gebied en jaar vervangt de eerdere, die in de historie blijft."""
+    map_ = mappen.retourmap(config.map)
+    with werkdb.verbinding() as con:
+        v = intake.verwerk_map(
+            map_,
+            _lees_of_leeg(con, HISTORIE, intake.HISTORIE_SCHEMA),
+            _lees_of_leeg(con, AFGEWEZEN, intake.AFGEWEZEN_SCHEMA),
+        )
+        for fout in v.geweigerd:
+            context.log.warning(str(fout))
+        tabellen = {ANTWOORDEN: v.antwoorden, HISTORIE: v.historie, AFGEWEZEN: v.afgewezen}
+        # Validate all three before writing any, so a failure leaves every table as it was.
+        fout_tabel = None
+        for tabel, df in tabellen.items():
+            try:
+                validatie.valideer(df, tabel)
+            except ValidatieFout:
+                fout_tabel = tabel
+                break
+        volgorde = [fout_tabel] if fout_tabel else list(tabellen)
+        meta = {"map": str(map_), "nieuw_goedgekeurd": ", ".join(v.geaccepteerd) or "geen",
+                "nieuw_geweigerd": ", ".join(f.bestand for f in v.geweigerd) or "geen",
+                "al_bekend": len(v.al_bekend)}  # fmt: skip
+        for tabel in volgorde:
+            yield from materialisatie.valideer_en_schrijf(
+                con, tabellen[tabel], schema_naam=tabel, doel=tabel, asset_key=_key(tabel),
+                extra_metadata=meta,
+            )  # fmt: skip
+
+
+@dg.asset(
+    key=_key(PROCES),
+    group_name="indicatoren",
+    deps=[_key(ANTWOORDEN)],
+    kinds={"duckdb", "polars"},
+    check_specs=[materialisatie.check_spec(_key(PROCES), PROCES)],
+)
+def procesvragen(werkdb: WerkDatabase) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Antwoorden op de procesvragen (18-25) van de uitvraag: oordelen over SPUK, zeggenschap van
+    de alliantie en WijkWijzer, per gebied en jaar."""
+    with werkdb.verbinding() as con:
+        antwoorden = _lees_of_leeg(con, ANTWOORDEN, intake.ANTWOORD_SCHEMA)
+        yield from materialisatie.valideer_en_schrijf(
+            con, intake.procesvragen(antwoorden), schema_naam=PROCES, doel=PROCES
+        )
+
+
+@dg.asset(
+    key=INDICATOREN_KEY,
+    group_name="indicatoren",
+    deps=[_key(CIJFERS), _key(GEBIED), _key(ANTWOORDEN)],
+    kinds={"duckdb", "polars"},
+    check_specs=[materialisatie.check_spec(INDICATOREN_KEY, INDICATORWAARDEN)],
+)
+def gebiedsrealisatie_indicatoren(
+    werkdb: WerkDatabase,
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Gebiedsrealisatie-indicatoren per actielijn (VHF, WBI/SBI, NIP, Woontop, VVE, AanDeBak, PmG
+    en de cijfers uit de uitvraag), per focusgebied en voor alle focusgebieden samen met het aantal
+    gebieden dat rapporteerde; elke waarde met haar Kamerstuk of retour als bron."""
+    with werkdb.verbinding() as con:
+        df = indicatoren.bereken(
+            lees(con, f"select * from {CIJFERS}").cast(regelingen.CIJFERS_SCHEMA),  # type: ignore[arg-type]
+            _lees_of_leeg(con, GEBIED, regelingen.GEBIED_SCHEMA),
+            _lees_of_leeg(con, ANTWOORDEN, intake.ANTWOORD_SCHEMA),
+        )
+        yield from materialisatie.valideer_en_schrijf(
+            con, df, schema_naam=INDICATORWAARDEN, doel=INDICATORWAARDEN, asset_key=INDICATOREN_KEY,
+            vervang_waar={"familie": indicatoren.FAMILIE},
+            extra_metadata={"status": dg.MetadataValue.json(
+                dict(df.group_by("status").len().sort("status").iter_rows()))},
+        )  # fmt: skip
