@@ -20,6 +20,7 @@ COMMANDO_MODULES = [
     "nplv_monitor.bronnen.commando",
     "nplv_monitor.rapportage.commando",
     "nplv_monitor.geografie.commando",
+    "nplv_monitor.indicatoren.commando",
     "nplv_monitor.realisatie.commando",
     "nplv_monitor.bronnen.commando_ophalen",
 ]

@@ -141,14 +141,23 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
     onderdrukt_basis = basis.is_null() | (basis < ind.minimum_basis) | pl.col("_waarde").is_null()
     pct = (pl.col("dekking") * 100).round(1).cast(pl.String)
     status = (
-        pl.when(pl.col("dekking").is_null() | (pl.col("dekking") == 0))
+        pl.when(pl.col("_geen_ref"))
+        .then(pl.lit("onderdrukt"))
+        .when(pl.col("dekking").is_null() | (pl.col("dekking") == 0))
         .then(pl.lit("ontbreekt"))
         .when(onderdrukt_dekking | onderdrukt_basis)
         .then(pl.lit("onderdrukt"))
         .otherwise(pl.lit("ok"))
     )
     toelichting = (
-        pl.when(pl.col("dekking").is_null() | (pl.col("dekking") == 0))
+        pl.when(pl.col("_geen_ref"))
+        .then(
+            pl.lit(
+                "Geen referentiebevolking voor deze indeling: niet te toetsen of de tabel alle "
+                "buurten van het gebied bevat (afgekapte download), dus geen opgetelde waarde."
+            )
+        )
+        .when(pl.col("dekking").is_null() | (pl.col("dekking") == 0))
         .then(
             pl.lit("De bron heeft geen waarde voor de buurten/wijken van dit gebied in deze tabel.")
         )
@@ -236,15 +245,19 @@ def aggregeer_indicator(
         agg.join(totaal, on=["gebied_code", "indelingsjaar"], how="left")
         .join(aanwezig, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
         .with_columns(
-            _dekking_tabel=pl.when(pl.col("_p_alle") > 0)
-            .then(pl.col("_p_aanwezig") / pl.col("_p_alle"))
-            .otherwise(pl.lit(1.0)),
+            # Without a reference population for the indeling year (SES-WOA 2014-2019, the
+            # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
+            _dekking_tabel=pl.when(pl.col("_p_alle") > 0).then(
+                pl.col("_p_aanwezig") / pl.col("_p_alle")
+            ),
             _dekking_basis=pl.when(pl.col("_d_alle") > 0)
             .then(pl.col("_d_bekend") / pl.col("_d_alle"))
             .otherwise(pl.when(pl.col("_n_bekend") > 0).then(1.0).otherwise(0.0)),
         )
         .with_columns(dekking=(pl.col("_dekking_tabel") * pl.col("_dekking_basis")).clip(0.0, 1.0))
-        .with_columns(toelichting=pl.lit(None, pl.String))
+        .with_columns(
+            toelichting=pl.lit(None, pl.String), _geen_ref=pl.col("_dekking_tabel").is_null()
+        )
     )
 
     # -- published by the source for the region itself ---------------------------------------
@@ -256,6 +269,7 @@ def aggregeer_indicator(
             noemer=pl.when(pl.col("bekend")).then(pl.col("n")),
             dekking=pl.when(pl.col("bekend")).then(pl.lit(1.0)).otherwise(pl.lit(0.0)),
             toelichting=pl.lit("Waarde zoals de bron die voor deze regio publiceert."),
+            _geen_ref=pl.lit(False),
         )
         agg = pl.concat(
             [

@@ -1,0 +1,108 @@
+"""Dagster assets of group ``indicatoren``: the catalogue and the context and gebiedseffect values."""
+
+
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from nplv_monitor import materialisatie
+from nplv_monitor.db import WerkDatabase, lees
+from nplv_monitor.indicatoren import bouw
+from nplv_monitor.indicatoren.catalogus import laad_catalogus
+
+GROEP = "indicatoren"
+Resultaat = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
+METINGEN_DEPS = [dg.AssetKey(["metingen", "metingen"]), dg.AssetKey(["metingen", "bronvariabelen"])]
+REF_DEPS = [dg.AssetKey(["ref", t]) for t in ("gebieden", "gebied_buurten", "gebied_wijken")]
+
+
+class IndicatorConfig(dg.Config):
+    """Basisjaar voor de trend; leeg = het eerste beschikbare jaar vanaf 2018."""
+
+    basisjaar: int | None = None
+
+
+def _waarden(con: duckdb.DuckDBPyConnection, familie: str, basisjaar: int | None) -> pl.DataFrame:
+    return bouw.indicatorwaarden(
+        lees(con, "select * from metingen.metingen"),
+        lees(con, "select * from metingen.bronvariabelen"),
+        laad_catalogus(),
+        (familie,),
+        gebieden=lees(con, "select * from ref.gebieden"),
+        gebied_buurten=lees(con, "select * from ref.gebied_buurten"),
+        gebied_wijken=lees(con, "select * from ref.gebied_wijken"),
+        basisjaar=basisjaar,
+    )
+
+
+def _schrijf_familie(
+    werkdb: WerkDatabase, familie: str, key: dg.AssetKey, basisjaar: int | None
+) -> Resultaat:
+    with werkdb.verbinding() as con:
+        df = _waarden(con, familie, basisjaar)
+        telling = df.group_by("status").len()
+        yield from materialisatie.valideer_en_schrijf(
+            con,
+            df,
+            schema_naam="monitor.indicatorwaarden",
+            doel="monitor.indicatorwaarden",
+            asset_key=key,
+            vervang_waar={"familie": familie},
+            extra_metadata={
+                "status": dg.MetadataValue.json(
+                    dict(zip(telling["status"].to_list(), telling["len"].to_list(), strict=True))
+                ),
+                "indicatoren": df["indicator_code"].n_unique(),
+            },
+        )
+
+
+@dg.asset(
+    key=["monitor", "indicatoren"],
+    group_name=GROEP,
+    kinds={"duckdb", "polars"},
+    deps=[METINGEN_DEPS[1]],
+    check_specs=[materialisatie.check_spec(["monitor", "indicatoren"], "monitor.indicatoren")],
+)
+def indicatoren(werkdb: WerkDatabase) -> Resultaat:
+    """De indicatorcatalogus (assets/indicatoren/*.yaml): familie, actielijn, bron, maat,
+    teller/noemer, eenheid, richting, kader-item en de peiljaren waarin de bron de indicator vult."""
+    with werkdb.verbinding() as con:
+        df = bouw.catalogus_frame(
+            laad_catalogus(), lees(con, "select * from metingen.bronvariabelen")
+        )
+        yield from materialisatie.valideer_en_schrijf(
+            con, df, schema_naam="monitor.indicatoren", doel="monitor.indicatoren"
+        )
+
+
+CONTEXT_KEY = dg.AssetKey(["monitor", "contextindicatoren"])
+EFFECT_KEY = dg.AssetKey(["monitor", "gebiedseffectindicatoren"])
+
+
+@dg.asset(
+    key=CONTEXT_KEY,
+    group_name=GROEP,
+    kinds={"duckdb", "polars"},
+    deps=[*METINGEN_DEPS, *REF_DEPS],
+    check_specs=[materialisatie.check_spec(CONTEXT_KEY, "monitor.indicatorwaarden")],
+)
+def contextindicatoren(werkdb: WerkDatabase) -> Resultaat:
+    """Contextindicatoren (demografie, wonen, voorzieningen, beleving) voor elk gebied, elke
+    gemeente, wijk en buurt, in monitor.indicatorwaarden (familie = context)."""
+    yield from _schrijf_familie(werkdb, "context", CONTEXT_KEY, None)
+
+
+@dg.asset(
+    key=EFFECT_KEY,
+    group_name=GROEP,
+    kinds={"duckdb", "polars"},
+    deps=[*METINGEN_DEPS, *REF_DEPS],
+    check_specs=[materialisatie.check_spec(EFFECT_KEY, "monitor.indicatorwaarden")],
+)
+def gebiedseffectindicatoren(werkdb: WerkDatabase, config: IndicatorConfig) -> Resultaat:
+    """Gebiedseffectindicatoren met vergelijking met Nederland, verandering sinds het basisjaar,
+    verandering van de kloof en percentiel onder alle wijken (familie = gebiedseffect)."""
+    yield from _schrijf_familie(werkdb, "gebiedseffect", EFFECT_KEY, config.basisjaar)

@@ -1,0 +1,175 @@
+"""From metingen to rows of monitor.indicatorwaarden: aggregation, explained gaps, comparisons."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from nplv_monitor.indicatoren import vergelijking
+from nplv_monitor.indicatoren.catalogus import BRONNEN, Catalogus
+from nplv_monitor.indicatoren.engine.aggregatie import DEKKING_DREMPEL, RESULTAAT_SCHEMA, aggregeer
+
+HOOFDGEBIED_SOORTEN = (
+    "focusgebied",
+    "gemeente",
+    "rest_gemeente",
+    "alle_focusgebieden",
+    "nederland",
+)
+
+
+def ontbrekende_rijen(
+    catalogus: Catalogus,
+    bronvariabelen: pl.DataFrame,
+    hoofdgebieden: pl.DataFrame,
+    families: tuple[str, ...],
+) -> pl.DataFrame:
+    """Status ``ontbreekt`` for every main gebied where a table does not fill the variable at all
+    (the early KWB releases): the catalogue keeps the indicator, the snapshot has no value."""
+    kaart = pl.DataFrame(
+        [
+            {"indicator_code": i.code, "variabele": i.teller, "bron": b}
+            for i in catalogus.van_familie(*families)
+            for b in i.bronnen()
+        ],
+        schema={"indicator_code": pl.String, "variabele": pl.String, "bron": pl.String},
+    )
+    leeg = bronvariabelen.filter(pl.col("gevuld") == 0).join(kaart, on=["bron", "variabele"])
+    return (
+        leeg.join(hoofdgebieden, how="cross")
+        .select(
+            "gebied_code",
+            "gebied_soort",
+            "indicator_code",
+            "peiljaar",
+            "indelingsjaar",
+            pl.lit(None, pl.Float64).alias("waarde"),
+            pl.lit(None, pl.Float64).alias("teller"),
+            pl.lit(None, pl.Float64).alias("noemer"),
+            pl.lit(None, pl.Float64).alias("dekking"),
+            pl.lit("ontbreekt").alias("status"),
+            (
+                pl.lit("Tabel ")
+                + pl.col("tabel_id")
+                + pl.lit(" vult ")
+                + pl.col("bron_variabele")
+                + pl.lit(
+                    " (nog) niet: CBS vult de kerncijfers in fasen. De online route (nplv-monitor ophalen) haalt de gevulde tabel op."
+                )
+            ).alias("status_toelichting"),
+            pl.col("tabel_id").alias("bron_tabel"),
+            "bron_variabele",
+            "bron_sha256",
+            pl.lit(None, pl.String).alias("toelichting"),
+        )
+        .cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def zonder_rij(
+    catalogus: Catalogus, df: pl.DataFrame, hoofdgebieden: pl.DataFrame, families: tuple[str, ...]
+) -> pl.DataFrame:
+    """Every main gebied has a row for every indicator: one with no row at all gets ``ontbreekt``
+    at the indicator's latest peiljaar, explaining that the source does not cover it."""
+    codes = pl.DataFrame({"indicator_code": [i.code for i in catalogus.van_familie(*families)]})
+    laatste = df.group_by("indicator_code").agg(
+        pl.col("peiljaar").max(), pl.col("bron_tabel").sort_by("peiljaar").last()
+    )
+    alle = hoofdgebieden.join(codes, how="cross").join(laatste, on="indicator_code", how="inner")
+    mist = alle.join(
+        df.select("gebied_code", "indicator_code").unique(),
+        on=["gebied_code", "indicator_code"],
+        how="anti",
+    )
+    return mist.select(
+        "gebied_code",
+        "gebied_soort",
+        "indicator_code",
+        "peiljaar",
+        pl.lit(None, pl.Int64).alias("indelingsjaar"),
+        pl.lit(None, pl.Float64).alias("waarde"),
+        pl.lit(None, pl.Float64).alias("teller"),
+        pl.lit(None, pl.Float64).alias("noemer"),
+        pl.lit(None, pl.Float64).alias("dekking"),
+        pl.lit("ontbreekt").alias("status"),
+        pl.lit(
+            "De bron dekt dit gebied niet: geen buurten of wijken van het gebied in de tabel, of geen "
+            "afbakening van het gebied op de indeling van de bron."
+        ).alias("status_toelichting"),
+        "bron_tabel",
+        pl.lit(None, pl.String).alias("bron_variabele"),
+        pl.lit(None, pl.String).alias("bron_sha256"),
+        pl.lit(None, pl.String).alias("toelichting"),
+    ).cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
+
+
+def bron_vermelding() -> pl.Expr:
+    namen = {t: f"{b.naam} ({t})" for b in BRONNEN.values() for t in b.tabellen.values()}
+    return pl.col("bron_tabel").replace_strict(namen, default=pl.col("bron_tabel"))
+
+
+def indicatorwaarden(
+    metingen: pl.DataFrame,
+    bronvariabelen: pl.DataFrame,
+    lidmaatschap: pl.DataFrame,
+    catalogus: Catalogus,
+    families: tuple[str, ...],
+    *,
+    gebieden: pl.DataFrame | None = None,
+    drempel: float = DEKKING_DREMPEL,
+    basisjaar_vanaf: int = vergelijking.BASISJAAR_VANAF,
+    basisjaar: int | None = None,
+) -> pl.DataFrame:
+    """Rows of monitor.indicatorwaarden for ``families``: every gebied, indicator and peiljaar."""
+    df = aggregeer(metingen, lidmaatschap, catalogus, families, gebieden=gebieden, drempel=drempel)
+    hoofd = (
+        gebieden.select("gebied_code", pl.col("soort").alias("gebied_soort"))
+        if gebieden is not None
+        else pl.DataFrame({"gebied_code": ["NL00"], "gebied_soort": ["nederland"]})
+    )
+    gaten = ontbrekende_rijen(catalogus, bronvariabelen, hoofd, families)
+    gaten = gaten.join(
+        df.select("gebied_code", "indicator_code", "peiljaar"),
+        on=["gebied_code", "indicator_code", "peiljaar"],
+        how="anti",
+    )
+    df = pl.concat([df, gaten])
+    df = pl.concat([df, zonder_rij(catalogus, df, hoofd, families)])
+    effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
+    df = vergelijking.met_nederland(df)
+    df = vergelijking.met_basisjaar(df, effect, vanaf=basisjaar_vanaf, vast=basisjaar)
+    df = vergelijking.met_percentiel(df, effect)
+    df = vergelijking.met_actueel(df)
+    meta = pl.DataFrame(
+        [
+            {
+                "indicator_code": i.code,
+                "familie": i.familie,
+                "actielijn": i.actielijn,
+                "eenheid": i.eenheid,
+            }
+            for i in catalogus.van_familie(*families)
+        ]
+    )
+    niet_effect = ~pl.col("indicator_code").is_in(effect)
+    return (
+        df.join(meta, on="indicator_code", how="left")
+        .with_columns(
+            waarde_min=pl.lit(None, pl.Float64),
+            waarde_max=pl.lit(None, pl.Float64),
+            aantal_gebieden=pl.lit(None, pl.Int64),
+            bron_vermelding=bron_vermelding(),
+            # trend and rank are gebiedseffect columns; context rows keep only the NL comparison
+            **{
+                k: pl.when(niet_effect).then(None).otherwise(pl.col(k))
+                for k in (
+                    "basisjaar",
+                    "waarde_basisjaar",
+                    "verandering_sinds_basis",
+                    "verschil_nederland_basisjaar",
+                    "verandering_verschil",
+                    "percentiel_wijken",
+                )
+            },
+        )
+        .sort("indicator_code", "gebied_code", "peiljaar")
+    )

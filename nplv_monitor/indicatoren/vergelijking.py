@@ -1,0 +1,131 @@
+"""Comparisons and trends on top of the aggregated values, all as joins.
+
+- waarde_nederland / verschil_nederland: the NL00 value of the same indicator and peiljaar;
+- basisjaar: per indicator the first peiljaar from ``basisjaar_vanaf`` (default 2018) with a
+  published value for Nederland, or a fixed year; waarde_basisjaar, verandering_sinds_basis,
+  verschil_nederland_basisjaar and verandering_verschil follow from it (gebiedseffect only);
+- percentiel_wijken: share of all wijken of the country with a value at or below the gebied's
+  (same indicator and peiljaar), 0–100 (gebiedseffect only);
+- actueel: per gebied and indicator the latest peiljaar with a published value ("the current
+  value": the latest table in which the variable is filled for that gebied).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+BASISJAAR_VANAF = 2018
+
+
+def met_nederland(df: pl.DataFrame) -> pl.DataFrame:
+    nl = df.filter((pl.col("gebied_code") == "NL00") & (pl.col("status") == "ok")).select(
+        "indicator_code", "peiljaar", pl.col("waarde").alias("waarde_nederland")
+    )
+    return df.join(nl, on=["indicator_code", "peiljaar"], how="left").with_columns(
+        verschil_nederland=pl.col("waarde") - pl.col("waarde_nederland")
+    )
+
+
+def met_basisjaar(
+    df: pl.DataFrame, effect: list[str], *, vanaf: int = BASISJAAR_VANAF, vast: int | None = None
+) -> pl.DataFrame:
+    ok_nl = df.filter(
+        (pl.col("gebied_code") == "NL00")
+        & (pl.col("status") == "ok")
+        & pl.col("indicator_code").is_in(effect)
+    )
+    if vast is not None:
+        basis = (
+            ok_nl.select("indicator_code").unique().with_columns(basisjaar=pl.lit(vast, pl.Int64))
+        )
+    else:
+        basis = (
+            ok_nl.filter(pl.col("peiljaar") >= vanaf)
+            .group_by("indicator_code")
+            .agg(pl.col("peiljaar").min().alias("basisjaar"))
+        )
+    in_basis = df.select(
+        "gebied_code",
+        "indicator_code",
+        pl.col("peiljaar").alias("basisjaar"),
+        pl.when(pl.col("status") == "ok").then(pl.col("waarde")).alias("waarde_basisjaar"),
+        pl.when(pl.col("status") == "ok")
+        .then(pl.col("verschil_nederland"))
+        .alias("verschil_nederland_basisjaar"),
+    )
+    return (
+        df.join(basis, on="indicator_code", how="left")
+        .with_columns(
+            basisjaar=pl.when(pl.col("peiljaar") >= pl.col("basisjaar")).then(pl.col("basisjaar"))
+        )
+        .join(in_basis, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
+        .with_columns(
+            verandering_sinds_basis=pl.col("waarde") - pl.col("waarde_basisjaar"),
+            verandering_verschil=pl.col("verschil_nederland")
+            - pl.col("verschil_nederland_basisjaar"),
+        )
+    )
+
+
+def met_percentiel(df: pl.DataFrame, effect: list[str]) -> pl.DataFrame:
+    wijken = (
+        df.filter(
+            (pl.col("gebied_soort") == "wijk")
+            & (pl.col("status") == "ok")
+            & pl.col("indicator_code").is_in(effect)
+        )
+        .select("indicator_code", "peiljaar", pl.col("waarde").alias("_w"))
+        .sort("_w")
+        .with_columns(
+            _rang=pl.int_range(1, pl.len() + 1).over("indicator_code", "peiljaar"),
+            _n=pl.len().over("indicator_code", "peiljaar"),
+        )
+        # ties: the highest rank of equal values counts ("at or below")
+        .group_by("indicator_code", "peiljaar", "_w")
+        .agg(pl.col("_rang").max(), pl.col("_n").first())
+        .sort("_w")
+    )
+    links = (
+        df.with_row_index("_rij")
+        .filter(pl.col("waarde").is_not_null() & pl.col("indicator_code").is_in(effect))
+        .sort("waarde")
+    )
+    pct = links.join_asof(
+        wijken,
+        left_on="waarde",
+        right_on="_w",
+        by=["indicator_code", "peiljaar"],
+        strategy="backward",
+        # both sides are sorted on the value globally, hence within every group
+        check_sortedness=False,
+    ).select(
+        "_rij",
+        pl.when(pl.col("_n").is_not_null())
+        .then(pl.col("_rang").fill_null(0) / pl.col("_n") * 100)
+        .alias("percentiel_wijken"),
+    )
+    # a value below every wijk has no match: percentile 0 when the indicator has wijken at all
+    heeft = wijken.select("indicator_code", "peiljaar").unique().with_columns(_heeft=pl.lit(True))
+    uit = (
+        df.with_row_index("_rij")
+        .join(pct, on="_rij", how="left")
+        .join(heeft, on=["indicator_code", "peiljaar"], how="left")
+    )
+    return uit.with_columns(
+        percentiel_wijken=pl.when(pl.col("waarde").is_not_null() & pl.col("_heeft")).then(
+            pl.col("percentiel_wijken").fill_null(0.0)
+        )
+    ).drop("_rij", "_heeft")
+
+
+def met_actueel(df: pl.DataFrame) -> pl.DataFrame:
+    laatste = (
+        df.filter(pl.col("status") == "ok")
+        .group_by("gebied_code", "indicator_code")
+        .agg(pl.col("peiljaar").max().alias("_laatste"))
+    )
+    return (
+        df.join(laatste, on=["gebied_code", "indicator_code"], how="left")
+        .with_columns(actueel=(pl.col("peiljaar") == pl.col("_laatste")).fill_null(False))
+        .drop("_laatste")
+    )
