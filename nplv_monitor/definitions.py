@@ -40,22 +40,36 @@ def _assets_defs(items: Sequence[object]) -> list[dg.AssetsDefinition]:
 
 
 def bouw_definitions(stage_modules: Sequence[str] | None = None) -> dg.Definitions:
-    """The Definitions of the given stage modules (default STAGE_MODULES) plus publication,
-    jobs and schedules, which are derived from whatever assets the stages contribute."""
+    """The Definitions of the given stage modules (default STAGE_MODULES)."""
     modules = [importlib.import_module(m) for m in (stage_modules or STAGE_MODULES)]
-    stage_assets = _assets_defs(dg.load_assets_from_modules(modules))
-    checks = dg.load_asset_checks_from_modules(modules)
-    assets = [*stage_assets, *publicatie_assets.maak_assets(stage_assets)]
-    extra_jobs: list[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = [*jobs.maak_jobs(assets)]
-    schedules: list[dg.ScheduleDefinition] = [*schedules_mod.maak_schedules(assets)]
+    extra_jobs: list[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = []
+    schedules: list[dg.ScheduleDefinition] = []
     for m in modules:
         extra_jobs.extend(getattr(m, "JOBS", []))
         schedules.extend(getattr(m, "SCHEDULES", []))
+    return definities_van(
+        _assets_defs(dg.load_assets_from_modules(modules)),
+        dg.load_asset_checks_from_modules(modules),
+        extra_jobs=extra_jobs,
+        extra_schedules=schedules,
+    )
+
+
+def definities_van(
+    stage_assets: Sequence[dg.AssetsDefinition],
+    checks: Sequence[dg.AssetChecksDefinition] = (),
+    *,
+    extra_jobs: Sequence[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = (),
+    extra_schedules: Sequence[dg.ScheduleDefinition] = (),
+) -> dg.Definitions:
+    """Stage assets plus publication, jobs and schedules, which are derived from whatever assets
+    the stages contribute (so a test can build the same machinery over a few assets)."""
+    assets = [*stage_assets, *publicatie_assets.maak_assets(stage_assets)]
     return dg.Definitions(
         assets=assets,
-        asset_checks=checks,
-        jobs=extra_jobs,
-        schedules=schedules,
+        asset_checks=list(checks),
+        jobs=[*jobs.maak_jobs(assets), *extra_jobs],
+        schedules=[*schedules_mod.maak_schedules(assets), *extra_schedules],
         resources={"werkdb": WerkDatabase()},
         # DuckDB allows one writing process: run steps in one process, one after the other.
         executor=dg.in_process_executor,

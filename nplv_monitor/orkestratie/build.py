@@ -103,9 +103,9 @@ def _fout_melding(run: jobs.Run, events: list[dg.EventLogEntry]) -> str:
                 )
         elif de.event_type == dg.DagsterEventType.STEP_FAILURE:
             err = de.step_failure_data.error
-            tekst = err.message.strip() if err else "onbekende fout"
-            if err and err.cause and "NplvFout" not in (err.cls_name or ""):
-                tekst += f"\n  oorzaak: {err.cause.message.strip()}"
+            # Dagster wraps the asset's own exception; its cause is what the user can act on.
+            oorzaak = err.cause if err and err.cause else err
+            tekst = oorzaak.message.strip() if oorzaak else "onbekende fout"
             delen.append(f"Stap {de.step_key} faalt: {tekst}")
     return "\n".join(delen)
 
@@ -152,7 +152,7 @@ def bouw(
 ) -> Samenvatting:
     """Build (materialize) every asset of ``definitions`` for one rapportagejaar, in order."""
     if definitions is None:
-        from nplv_monitor.definitions import defs  # noqa: PLC0415 - only the CLI loads all stages
+        from nplv_monitor.definitions import defs
 
         definitions = defs
     jaar = rapportagejaar or partities.huidig_rapportagejaar()

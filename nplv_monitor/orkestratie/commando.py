@@ -25,7 +25,7 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _build(args: argparse.Namespace) -> int:
     # Imported here so `nplv-monitor --help` does not load Dagster and every stage.
-    from nplv_monitor.orkestratie.build import bouw  # noqa: PLC0415
+    from nplv_monitor.orkestratie.build import bouw
 
     def melden(regel: str) -> None:
         print(regel, flush=True)

@@ -64,7 +64,7 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
             werkdb.bestand(),
             inst.publicatie_db,
             rapportagejaar=int(context.partition_key),
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             snapshot=edities.snapshot_bestanden(inst.snapshot_dir),
         )
         for regel in pub.opmerkingen:
