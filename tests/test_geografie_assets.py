@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +12,7 @@ import pytest
 from nplv_monitor import cli
 from nplv_monitor.db import WerkDatabase, verbind
 from nplv_monitor.definitions import defs
-from nplv_monitor.geografie import assets, commando
+from nplv_monitor.geografie import assets, commando, invoer
 from nplv_monitor.geografie.register import FOCUSGEBIEDEN
 
 REF_ASSETS = [
@@ -23,8 +24,20 @@ REF_ASSETS = [
 ]
 
 
-def test_assets_schrijven_de_ref_tabellen(tmp_output: Path) -> None:
+def test_werkdb_invoer_gelijk_aan_snapshot(werkdb_bronnen: Path) -> None:
+    with verbind(werkdb_bronnen, read_only=True) as con:
+        uit_db = invoer.uit_werkdb(con)
+    uit_snapshot = invoer.uit_snapshot()
+    for veld in ("regio_2020", "regio_2024", "inwoners_2024", "wijken_2022", "gepubliceerd"):
+        a, b = getattr(uit_db, veld), getattr(uit_snapshot, veld)
+        sleutel = a.columns[0]
+        assert a.sort(sleutel).equals(b.sort(sleutel)), veld
+
+
+def test_assets_schrijven_de_ref_tabellen(tmp_output: Path, werkdb_bronnen: Path) -> None:
     pad = tmp_output / "werk.duckdb"
+    pad.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(werkdb_bronnen, pad)  # the session DB with every bron table; never written to
     resultaat = dg.materialize(REF_ASSETS, resources={"werkdb": WerkDatabase(pad=str(pad))})
     assert resultaat.success
     checks = resultaat.get_asset_check_evaluations()

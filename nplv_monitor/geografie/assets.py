@@ -1,9 +1,9 @@
 """Dagster assets of group ``referentie``: regions per indeling year, the area register resolved
 to buurten, comparison areas, the 2022 wijk crosswalk and the population check.
 
-Each asset validates its table with Pandera before writing (``valideer_en_schrijf``). Inputs
-come from the verified snapshot (see ``invoer``); downstream assets read the upstream ref tables
-from the working DuckDB file.
+Each asset validates its table with Pandera before writing (``valideer_en_schrijf``). Inputs are
+the bron.* tables of the working DuckDB file (``invoer.uit_werkdb``; the 2020 region names come
+from the snapshot, no bron table holds them); downstream assets read the upstream ref tables.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ from nplv_monitor.geografie import indeling, invoer, register, vergelijking
 
 GROEP = "referentie"
 
+KWB = dg.AssetKey(["bron", "kwb"])  # partitioned per KWB year; bron.kwb_2020 is read
+
+
+def _bron(*tabellen: str) -> list[dg.AssetKey]:
+    return [dg.AssetKey(["bron", t]) for t in tabellen]
+
+
 Resultaat = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
 
 
@@ -30,13 +37,14 @@ def _spec(tabel: str) -> list[dg.AssetCheckSpec]:
     key=["ref", "regio_indeling"],
     group_name=GROEP,
     kinds={"duckdb", "polars"},
+    deps=[KWB, *_bron("misdrijven_regio_2024", "leefbaarometer_wijk")],
     check_specs=_spec("regio_indeling"),
 )
 def regio_indeling(werkdb: WerkDatabase) -> Resultaat:
     """Alle CBS-gemeenten, -wijken en -buurten per indelingsjaar (2020, 2024; 2022 alleen de wijken
     van de Leefbaarometer) met hun gemeente en wijk."""
-    df = indeling.regio_indeling(invoer.uit_snapshot())
     with werkdb.verbinding() as con:
+        df = indeling.regio_indeling(invoer.uit_werkdb(con))
         yield from materialisatie.valideer_en_schrijf(
             con, df, schema_naam="ref.regio_indeling", doel="ref.regio_indeling"
         )
@@ -46,7 +54,7 @@ def regio_indeling(werkdb: WerkDatabase) -> Resultaat:
     key=["ref", "gebieden"],
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[regio_indeling],
+    deps=[regio_indeling, *_bron("nplv_gebieden")],
     check_specs=_spec("gebieden"),
 )
 def gebieden(werkdb: WerkDatabase) -> Resultaat:
@@ -55,7 +63,7 @@ def gebieden(werkdb: WerkDatabase) -> Resultaat:
     reg = register.lees_register()
     with werkdb.verbinding() as con:
         ind = lees(con, "select * from ref.regio_indeling")
-        df = vergelijking.gebieden(reg, ind, invoer.uit_snapshot().gepubliceerd)
+        df = vergelijking.gebieden(reg, ind, invoer.uit_werkdb(con).gepubliceerd)
         yield from materialisatie.valideer_en_schrijf(
             con, df, schema_naam="ref.gebieden", doel="ref.gebieden", bron=str(reg.pad)
         )
@@ -85,14 +93,14 @@ def gebied_buurten(werkdb: WerkDatabase) -> Resultaat:
     key=["ref", "gebied_wijken"],
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[regio_indeling, gebied_buurten],
+    deps=[regio_indeling, gebied_buurten, KWB, *_bron("bevolking_buurt_2024")],
     check_specs=_spec("gebied_wijken"),
 )
 def gebied_wijken(werkdb: WerkDatabase) -> Resultaat:
     """Koppeling van de wijkindeling 2022 (Leefbaarometer-wijkscores) aan de gebieden, met het
     aandeel van de inwoners van elke wijk dat in het gebied woont."""
-    inwoners = indeling.buurt_inwoners(invoer.uit_snapshot())
     with werkdb.verbinding() as con:
+        inwoners = indeling.buurt_inwoners(invoer.uit_werkdb(con))
         ind = lees(con, "select * from ref.regio_indeling")
         gb = lees(con, "select * from ref.gebied_buurten")
         df = vergelijking.gebied_wijken(gb, ind, inwoners)
@@ -105,14 +113,14 @@ def gebied_wijken(werkdb: WerkDatabase) -> Resultaat:
     key=["ref", "bevolkingscontrole"],
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[gebieden, gebied_buurten],
+    deps=[gebieden, gebied_buurten, KWB, *_bron("bevolking_buurt_2024")],
     check_specs=_spec("bevolkingscontrole"),
 )
 def bevolkingscontrole(werkdb: WerkDatabase) -> Resultaat:
     """Inwoners van elk focusgebied per indelingsjaar naast de door CBS gepubliceerde inwoners op
     1-1-2025, met verschil en vlag (doel 5%, grens 10%; alle gebieden samen 3%)."""
-    inwoners = indeling.buurt_inwoners(invoer.uit_snapshot())
     with werkdb.verbinding() as con:
+        inwoners = indeling.buurt_inwoners(invoer.uit_werkdb(con))
         geb = lees(con, "select * from ref.gebieden")
         gb = lees(con, "select * from ref.gebied_buurten")
         df = controle.bevolkingscontrole(gb, geb, inwoners)

@@ -1,18 +1,20 @@
 """The source frames the geography needs, normalised to plain column names.
 
-Read from the verified snapshot. The bron.* tables carry the same values, but the 2020 region
-*names* (the 84799NED WijkenEnBuurten dimension) are not among them, so the whole input comes from
-one place: the snapshot, read through :class:`~nplv_monitor.bronnen.snapshot.Snapshot` (sha256
-checked against the manifest).
+Two readers give the same :class:`Invoer`: ``uit_werkdb`` reads the bron.* tables of the working
+DuckDB file (what the Dagster assets use, so lineage shows in the UI), ``uit_snapshot`` reads the
+verified snapshot directly (CLI, unit tests). The 2020 region *names* (the 84799NED
+WijkenEnBuurten dimension) are not in any bron table, so both take them from the snapshot.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import polars as pl
 
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.db import lees
 
 KWB_2020 = "cbs/84799NED/TypedDataSet.parquet"
 REGIO_2020 = "cbs/84799NED/WijkenEnBuurten.parquet"
@@ -43,7 +45,17 @@ class Invoer:
 
 
 def _strip(kolom: str) -> pl.Expr:
-    return pl.col(kolom).str.strip_chars()
+    # As in the bron tables: padding stripped, a value that was only padding becomes null.
+    waarde = pl.col(kolom).str.strip_chars()
+    return pl.when(waarde == "").then(None).otherwise(waarde)
+
+
+def _namen_2020(snap: Snapshot) -> pl.DataFrame:
+    return snap.parquet(REGIO_2020).select(
+        _strip("Key").alias("code"),
+        _strip("Title").alias("naam"),
+        _strip("Municipality").alias("gemeentecode"),
+    )
 
 
 def uit_snapshot(snapshot: Snapshot | None = None) -> Invoer:
@@ -52,12 +64,7 @@ def uit_snapshot(snapshot: Snapshot | None = None) -> Invoer:
         _strip("Codering_3").alias("code"),
         pl.col("AantalInwoners_5").cast(pl.Int64).alias("inwoners"),
     )
-    namen_2020 = snap.parquet(REGIO_2020).select(
-        _strip("Key").alias("code"),
-        _strip("Title").alias("naam"),
-        _strip("Municipality").alias("gemeentecode"),
-    )
-    regio_2020 = namen_2020.join(kwb, on="code", how="left", validate="1:1")
+    regio_2020 = _namen_2020(snap).join(kwb, on="code", how="left", validate="1:1")
     regio_2024 = snap.parquet(REGIO_2024).select(
         _strip("Key").alias("code"),
         _strip("Title").alias("naam"),
@@ -68,13 +75,65 @@ def uit_snapshot(snapshot: Snapshot | None = None) -> Invoer:
         pl.col("population").cast(pl.Int64).alias("inwoners"),
     )
     wijken_2022 = (
-        snap.csv(WIJKEN_2022, columns=["wk_code", "wk_naam"], infer_schema=False)
-        .select(_strip("wk_code").alias("wijkcode"), _strip("wk_naam").alias("wijknaam"))
+        snap.csv(WIJKEN_2022, columns=["wk_code", "wk_naam", "jaar"], infer_schema=False)
+        .select(
+            _strip("wk_code").alias("wijkcode"),
+            _strip("wk_naam").alias("wijknaam"),
+            pl.col("jaar").cast(pl.Int64),
+        )
+        # The name of the latest measurement year (names are stable in the file; this makes it
+        # deterministic).
+        .sort("wijkcode", "jaar")
         .unique(subset="wijkcode", keep="last", maintain_order=True)
+        .select("wijkcode", "wijknaam")
     )
     gepubliceerd = snap.csv(GEPUBLICEERD, infer_schema=False).select(
         _strip("gebied").alias("gebied"),
         _strip("gemeentecode").alias("gemeentecode"),
         (pl.col("inwoners_2025_x1000").cast(pl.Int64) * 1000).alias("inwoners_2025"),
+    )
+    return Invoer(regio_2020, regio_2024, inwoners_2024, wijken_2022, gepubliceerd)
+
+
+#: The bron tables ``uit_werkdb`` reads (asset keys ``["bron", <tabel>]``; KWB is ``bron/kwb``).
+BRON_TABELLEN = (
+    "kwb_2020",
+    "misdrijven_regio_2024",
+    "bevolking_buurt_2024",
+    "leefbaarometer_wijk",
+    "nplv_gebieden",
+)
+
+
+def uit_werkdb(con: duckdb.DuckDBPyConnection, snapshot: Snapshot | None = None) -> Invoer:
+    """The same inputs from the bron.* tables (codes there are already stripped of padding)."""
+    snap = snapshot or Snapshot()
+    kwb = lees(
+        con,
+        'select "Codering_3" as code, cast("AantalInwoners_5" as bigint) as inwoners '
+        "from bron.kwb_2020",
+    )
+    regio_2020 = _namen_2020(snap).join(kwb, on="code", how="left", validate="1:1")
+    regio_2024 = lees(
+        con,
+        'select "Key" as code, "Title" as naam, "Municipality" as gemeentecode '
+        "from bron.misdrijven_regio_2024",
+    )
+    inwoners_2024 = lees(
+        con, "select buurtcode, cast(inwoners as bigint) as inwoners from bron.bevolking_buurt_2024"
+    )
+    wijken_2022 = (
+        lees(
+            con,
+            "select wk_code as wijkcode, wk_naam as wijknaam, jaar from bron.leefbaarometer_wijk",
+        )
+        .sort("wijkcode", "jaar")
+        .unique(subset="wijkcode", keep="last", maintain_order=True)
+        .select("wijkcode", "wijknaam")
+    )
+    gepubliceerd = lees(
+        con,
+        "select gebied, gemeentecode, inwoners_2025_x1000 * 1000 as inwoners_2025 "
+        "from bron.nplv_gebieden",
     )
     return Invoer(regio_2020, regio_2024, inwoners_2024, wijken_2022, gepubliceerd)
