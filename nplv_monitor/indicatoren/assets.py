@@ -1,6 +1,5 @@
 """Dagster assets of group ``indicatoren``: the catalogue and the context and gebiedseffect values."""
 
-
 from collections.abc import Iterator
 
 import dagster as dg
@@ -64,7 +63,9 @@ def _schrijf_familie(
     group_name=GROEP,
     kinds={"duckdb", "polars"},
     deps=[METINGEN_DEPS[1]],
-    check_specs=[materialisatie.check_spec(["monitor", "indicatoren"], "monitor.indicatoren")],
+    check_specs=[
+        materialisatie.check_spec(dg.AssetKey(["monitor", "indicatoren"]), "monitor.indicatoren")
+    ],
 )
 def indicatoren(werkdb: WerkDatabase) -> Resultaat:
     """De indicatorcatalogus (assets/indicatoren/*.yaml): familie, actielijn, bron, maat,

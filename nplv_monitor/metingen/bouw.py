@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -134,9 +135,9 @@ def _peiljaar(v: Variabele, jaar: int, tabel_id: str, omschrijving: str) -> int:
 
 def _kwb(
     bf: Bronframes, variabelen: list[Variabele]
-) -> tuple[list[pl.DataFrame], list[dict[str, object]]]:
+) -> tuple[list[pl.DataFrame], list[dict[str, Any]]]:
     delen: list[pl.DataFrame] = []
-    info: list[dict[str, object]] = []
+    info: list[dict[str, Any]] = []
     eigen = [v for v in variabelen if v.bron == "cbs_kwb"]
     for jaar, df in sorted(bf.kwb.items()):
         tabel_id = BRONNEN["cbs_kwb"].tabellen.get(jaar)
@@ -470,7 +471,7 @@ def bouw_metingen(bf: Bronframes, catalogus: Catalogus) -> Metingen:
     # the others from the long rows.
     bv_kwb = [
         i["kaart"]
-        .join(i["gevuld"], on="bron_variabele")  # type: ignore[arg-type]
+        .join(i["gevuld"], on="bron_variabele")
         .with_columns(
             bron=pl.lit(i["bron"]),
             tabel_id=pl.lit(i["tabel_id"]),

@@ -231,10 +231,18 @@ def aggregeer_indicator(
         pl.col("bekend").sum().alias("_n_bekend"),
     )
     # Table part of dekking: reference population of the member units the table has at all.
+    # Only units of the table's own level count (a membership also lists wijken for wijk sources).
+    niv = pl.col("regiocode").str.slice(0, 2)
     tabel_eenheden = laag.select("tabel_id", "peiljaar", "indelingsjaar", "regiocode").unique()
-    leden_ref = lidmaatschap.join(ref, on=["indelingsjaar", "regiocode"], how="left")
-    totaal = leden_ref.group_by("gebied_code", "indelingsjaar").agg(
-        pl.col("inwoners_ref").sum().alias("_p_alle")
+    tabel_niveau = laag.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
+    leden_ref = lidmaatschap.join(ref, on=["indelingsjaar", "regiocode"], how="left").with_columns(
+        _niv=niv
+    )
+    totaal = (
+        leden_ref.group_by("gebied_code", "indelingsjaar", "_niv")
+        .agg(pl.col("inwoners_ref").sum().alias("_p_alle"))
+        .join(tabel_niveau, on="_niv")
+        .drop("_niv")
     )
     aanwezig = (
         leden_ref.join(tabel_eenheden, on=["indelingsjaar", "regiocode"], how="inner")
@@ -242,7 +250,7 @@ def aggregeer_indicator(
         .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
     )
     agg = (
-        agg.join(totaal, on=["gebied_code", "indelingsjaar"], how="left")
+        agg.join(totaal, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
         .join(aanwezig, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
