@@ -103,7 +103,7 @@ def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
     return con.sql(sql, params=params).pl()
 
 
-class WerkDatabase(dg.ConfigurableResource):  # type: ignore[misc]
+class WerkDatabase(dg.ConfigurableResource):
     """The pipeline's working DuckDB file; assets read and write through it.
 
     Analysts never open this file: the publicatie stage copies it to a new file and swaps that in
