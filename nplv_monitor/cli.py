@@ -18,11 +18,13 @@ from nplv_monitor.errors import NplvFout
 
 COMMANDO_MODULES = [
     "nplv_monitor.bronnen.commando",
-    "nplv_monitor.rapportage.commando",
     "nplv_monitor.geografie.commando",
     "nplv_monitor.indicatoren.commando",
     "nplv_monitor.realisatie.commando",
     "nplv_monitor.bronnen.commando_ophalen",
+    "nplv_monitor.orkestratie.commando",
+    "nplv_monitor.publicatie.commando",
+    "nplv_monitor.rapportage.commando",
 ]
 
 
