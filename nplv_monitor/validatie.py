@@ -49,6 +49,24 @@ def valideer(df: pl.DataFrame, naam: str, *, bron: str | None = None) -> pl.Data
         raise ValidatieFout(
             naam, f"Tabel {naam}{_uit(bron)} voldoet niet aan het schema: {exc}"
         ) from None
+    except pl.exceptions.PolarsError:
+        # pandera 0.35 cannot combine the failure cases of a missing regex column with other
+        # failures (it vstacks List and String columns). Validate eagerly instead: that reports
+        # the first structural failure, which is what the user must fix first anyway.
+        return _valideer_eerste_fout(df, naam, bron)
+
+
+def _valideer_eerste_fout(df: pl.DataFrame, naam: str, bron: str | None) -> pl.DataFrame:
+    try:
+        return schema(naam).validate(df, lazy=False)
+    except pandera.errors.SchemaError as exc:
+        fc = exc.failure_cases if isinstance(exc.failure_cases, pl.DataFrame) else None
+        raise ValidatieFout(
+            naam,
+            f"Tabel {naam}{_uit(bron)} voldoet niet aan het schema; er is niets geschreven.\n"
+            f"  - {exc}",
+            fc,
+        ) from None
 
 
 def _uit(bron: str | None) -> str:

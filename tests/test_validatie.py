@@ -78,3 +78,19 @@ def test_elk_bronschema_heeft_beschrijvingen() -> None:
         beschrijvingen = validatie.kolom_beschrijvingen(naam)
         assert beschrijvingen
         assert all(beschrijvingen.values()), (naam, beschrijvingen)
+
+
+def test_ontbrekende_regexkolom_samen_met_andere_fout_geeft_validatiefout() -> None:
+    # pandera 0.35 crashes with a raw polars SchemaError when a missing regex column
+    # (AantalInwoners_*) comes together with another failure; valideer must still give a
+    # ValidatieFout that names the table and a failing column.
+    from nplv_monitor.bronnen import cbs
+
+    kwb = cbs.CbsTabel(SNAP, "84799NED").data()
+    fout = kwb.drop("AantalInwoners_5")
+    fout = pl.concat([fout, fout.head(1)])
+    with pytest.raises(ValidatieFout) as exc:
+        validatie.valideer(fout, "bron.kwb")
+    assert exc.value.tabel == "bron.kwb"
+    assert "bron.kwb" in str(exc.value)
+    assert "not unique" in str(exc.value) or "AantalInwoners" in str(exc.value)
