@@ -96,9 +96,7 @@ def maak(uit: Path, wachttijd_s: float = 120.0) -> Path:
             eind = time.monotonic() + wachttijd_s
             while True:
                 if proc.poll() is not None:
-                    raise RuntimeError(
-                        f"dagster-webserver stopte: {log_pad.read_text()[-2000:]}"
-                    )
+                    raise RuntimeError(f"dagster-webserver stopte: {log_pad.read_text()[-2000:]}")
                 try:
                     if _locatie_geladen(url):
                         break

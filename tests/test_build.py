@@ -1,6 +1,7 @@
 """`nplv-monitor build` machinery over a few real bronnen assets (fast): Dagster's own execution
 in several runs (KWB per CBS year, then the rapportagejaar run), editions, failure reporting and
-the build lock. The full graph is built end-to-end in test_build_e2e.py."""
+the build lock. (The full graph takes minutes; it is run by `nplv-monitor build`, see
+docs/orkestratie.md.)"""
 
 from __future__ import annotations
 
