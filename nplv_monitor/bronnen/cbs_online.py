@@ -78,6 +78,7 @@ def _catalogus_url(catalogus: str, basis_url: str | None) -> tuple[str, bool]:
 @dataclass
 class _UrlLog:
     urls: list[str] = field(default_factory=list)
+    begin: int = 0  # index of the first URL of the current attempt (see _Sessie.send)
 
     @property
     def laatste(self) -> str:
@@ -88,6 +89,13 @@ def _sessie_klasse(log: _UrlLog, timeout_s: float) -> type[requests.Session]:
     class _Sessie(requests.Session):
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             url = request.url or ""
+            # cbsodata follows odata.nextLink without limit: a link back to a page of this same
+            # attempt would loop forever (and fill memory). Refuse it (not retried).
+            if url in log.urls[log.begin :]:
+                raise BronFout(
+                    f"De server stuurt {url} opnieuw als odata.nextLink: de paginering loopt "
+                    "in een kring. Niets geschreven."
+                )
             log.urls.append(url)
             kwargs.setdefault("timeout", timeout_s)
             if should_bypass_proxies(url, no_proxy=None):
@@ -135,6 +143,7 @@ class CbsVerbinding:
 
     def _met_retries(self, wat: str, functie: Callable[[], T]) -> T:
         def poging() -> T:
+            self.log.begin = len(self.log.urls)
             try:
                 with self._cbsodata():
                     return functie()
@@ -146,7 +155,8 @@ class CbsVerbinding:
                 raise _TijdelijkeFout(exc) from exc
             except requests.HTTPError as exc:
                 status = _http_status(exc)
-                if status is not None and status >= 500:
+                # 5xx and 429 (rate limit) are temporary: back off and try again.
+                if status is not None and (status >= 500 or status == 429):
                     raise _TijdelijkeFout(exc) from exc
                 raise BronFout(
                     f"CBS gaf HTTP {status} voor {wat} ({self.log.laatste}): {exc}. "

@@ -42,7 +42,11 @@ class Storing:
 
     soort: "500" (server error), "verbreek" (close the connection without an answer),
     "traag" (answer only after ``vertraging_s``), "geen_json" (an HTML maintenance page),
-    "afkappen" (the feed answers like the ODataApi: first 10,000 rows, no nextLink).
+    "afkappen" (the feed answers like the ODataApi: first 10,000 rows, no nextLink),
+    "429"/"503" (that HTTP status), "json_kapot" (JSON cut off mid-object, as application/json),
+    "halverwege" (status and Content-Length sent, then half the body and the connection closed),
+    "lus" (the page's odata.nextLink points at the page itself), "pagina_kort" (the page lacks
+    its last row but the nextLink still moves on).
     """
 
     soort: str
@@ -204,6 +208,12 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                     return
                 if storing.soort == "traag":
                     server._stop.wait(storing.vertraging_s)
+                if storing.soort in {"429", "503"}:
+                    self._stuur(int(storing.soort), b"Probeer het later opnieuw", "text/plain")
+                    return
+                if storing.soort == "json_kapot":
+                    self._stuur(200, b'{"odata.metadata": "x", "value": [{"ID": 0, "Ke')
+                    return
             try:
                 status, inhoud, soort = self._beantwoord(pad, parse_qs(query), storing)
             except _NietGevonden as exc:
@@ -211,6 +221,14 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 return
             if storing is None:
                 server._log(pad, query, "ok")
+            if storing is not None and storing.soort == "halverwege":
+                self.send_response(status)
+                self.send_header("Content-Type", soort)
+                self.send_header("Content-Length", str(len(inhoud)))
+                self.end_headers()
+                self.wfile.write(inhoud[: len(inhoud) // 2])
+                self.close_connection = True
+                return
             # The client may have given up (its timeout): nothing to do then.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._stuur(status, inhoud, soort)
@@ -288,6 +306,10 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
             volgende = None
             if not api and skip + grootte < df.height and (top is None or top > grootte):
                 volgende = f"{basis}{naam}?$format=json&$skip={skip + grootte}"
+            if storing is not None and storing.soort == "lus":
+                volgende = f"{basis}{naam}?$format=json&$skip={skip}"
+            if storing is not None and storing.soort == "pagina_kort":
+                blok = blok.head(max(blok.height - 1, 0))
             rijen = blok.write_json() if blok.height else "[]"
             kop = json.dumps(basis + f"$metadata#Cbs.OData.WebAPI.{naam}")
             tekst = '{"odata.metadata":' + kop + ',"value":' + rijen

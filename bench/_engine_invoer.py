@@ -1,0 +1,83 @@
+"""Input for the engine benches: metingen from the shipped snapshot, replicated to N× the regions.
+
+Replication copies every buurt, wijk and gemeente row under new codes that keep the CBS code
+structure the engine reads (wijk = "WK" + code[2:8], gemeente = "GM" + code[2:6]): copy k replaces
+the first two digits of the gemeente number by two base-62 characters no real code uses. So copy
+k of BU03630001 is a new buurt in a new wijk in a new gemeente, with the same values. Nederland
+and police districts stay single (they are not regions that multiply).
+
+The engine's entry points are looked up here in one place (``engine_alle``, ``engine_lid``) so
+the benches follow the engine's API.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import polars as pl
+
+_B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+_VERMENIGVULDIG = ("buurt", "wijk", "gemeente")
+
+
+def metingen_uit_snapshot(cache: Path | None = None) -> pl.DataFrame:
+    """metingen.metingen built from the verified snapshot by the metingen stage's own code."""
+    if cache is not None and cache.exists():
+        return pl.read_parquet(cache)
+    from nplv_monitor.indicatoren.catalogus import laad_catalogus
+    from nplv_monitor.metingen import bouw, bronframes
+
+    m = bouw.bouw_metingen(bronframes.uit_snapshot(), laad_catalogus()).metingen
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        m.write_parquet(cache)
+    return m
+
+
+def _voorvoegsel(k: int) -> pl.Expr:
+    """Two base-62 characters for copy k and the real first two digits ("00".."19")."""
+    eerste_twee = pl.col("regiocode").str.slice(2, 2).cast(pl.Int64, strict=False).fill_null(0)
+    v = 600 + (k - 1) * 20 + eerste_twee  # ≥ 600 > any all-digit pair ("99" = 9*62+9 = 567)
+    tekens = pl.Series(list(_B62))
+    return pl.concat_str(
+        (v // 62).map_elements(lambda i: tekens[i], return_dtype=pl.String),
+        (v % 62).map_elements(lambda i: tekens[i], return_dtype=pl.String),
+    )
+
+
+def vermenigvuldig(metingen: pl.DataFrame, factor: int) -> pl.DataFrame:
+    """``factor``× the regions: the real rows plus ``factor - 1`` copies under new codes."""
+    if factor <= 1:
+        return metingen
+    deel = metingen.filter(pl.col("regio_soort").is_in(_VERMENIGVULDIG))
+    kopieen = [metingen]
+    for k in range(1, factor):
+        if (600 + (k - 1) * 20 + 19) >= 62 * 62:
+            raise ValueError(f"factor {factor} te groot voor twee base-62-tekens")
+        kopieen.append(
+            deel.with_columns(
+                regiocode=pl.col("regiocode").str.slice(0, 2)
+                + _voorvoegsel(k)
+                + pl.col("regiocode").str.slice(4)
+            )
+        )
+    return pl.concat(kopieen, rechunk=True)
+
+
+def engine_lid(metingen: pl.DataFrame) -> pl.DataFrame:
+    """Membership of every CBS region (buurt, wijk, gemeente, Nederland) per indeling year."""
+    from nplv_monitor.indicatoren import lidmaatschap
+
+    eenheden = metingen.filter(
+        pl.col("regio_soort").is_in(["buurt", "wijk"]) & pl.col("indelingsjaar").is_not_null()
+    ).select("indelingsjaar", "regiocode")
+    return lidmaatschap.cbs_hierarchie(eenheden)
+
+
+def engine_alle(metingen: pl.DataFrame, lid: pl.DataFrame) -> pl.DataFrame:
+    """Every context and gebiedseffect indicator for every region in ``lid``, all peiljaren."""
+    from nplv_monitor.indicatoren.catalogus import laad_catalogus
+    from nplv_monitor.indicatoren.engine import aggregatie
+
+    return aggregatie.aggregeer(metingen, lid, laad_catalogus(), ("context", "gebiedseffect"))
