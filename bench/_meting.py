@@ -81,7 +81,11 @@ def machine() -> str:
 def git_versie() -> str:
     try:
         return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+            ["git", "rev-parse", "--short", "HEAD"],
+            check=False,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     except OSError:
         return "?"

@@ -30,8 +30,8 @@ import pandas as pd
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _engine_invoer as ei  # noqa: E402
-from _meting import machine  # noqa: E402
+import _engine_invoer as ei
+from _meting import machine
 
 CACHE = Path(tempfile.gettempdir()) / "nplv-bench" / "metingen.parquet"
 DREMPEL = 0.9
@@ -111,10 +111,7 @@ def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> 
                     ].inwoners_ref.sum()
                     geen_ref = not p_alle > 0
                     dekking_tabel = p_aanwezig / p_alle if p_alle > 0 else np.nan
-                    if d_alle > 0:
-                        dekking_basis = d_bekend / d_alle
-                    else:
-                        dekking_basis = 1.0 if len(b) else 0.0
+                    dekking_basis = d_bekend / d_alle if d_alle > 0 else 1.0 if len(b) else 0.0
                     dekking = min(max(dekking_tabel * dekking_basis, 0.0), 1.0)
                     if ind.maat == "aantal":
                         waarde, basis = teller, teller

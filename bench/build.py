@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meting import REPO, machine, meet, regel  # noqa: E402
+from _meting import REPO, machine, meet, regel
 
 NPLV = REPO / ".venv" / "bin" / "nplv-monitor"
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meting import PYTHON, machine, meet  # noqa: E402
+from _meting import PYTHON, machine, meet
 
 CACHE = Path(tempfile.gettempdir()) / "nplv-bench" / "metingen.parquet"
 
