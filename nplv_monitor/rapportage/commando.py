@@ -24,7 +24,7 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _report(args: argparse.Namespace) -> int:
-    from nplv_monitor.rapportage.maak import maak  # noqa: PLC0415 (keeps `--help` fast)
+    from nplv_monitor.rapportage.maak import maak
 
     res = maak(args.publicatie, args.uit, args.gebied)
     print(f"editie {res.editie}")

@@ -145,6 +145,7 @@ def _index(waarden: pl.DataFrame) -> dict[tuple[str, str, int], dict[str, Any]]:
 
 def _vergelijkingsblad(
     ws: Worksheet,
+    *,
     f: _Formaten,
     pub: Publicatie,
     titel: str,
@@ -206,7 +207,7 @@ def _vergelijkingsblad(
         hr = idx.get((hoofd, code, jaar))
         getal = f.getal(h["eenheid"], None)
 
-        def num(kol: int, x: float | None, fmt: Any = getal) -> None:
+        def num(kol: int, x: float | None, fmt: Any = getal, rij: int = rij) -> None:
             if x is not None:
                 ws.write_number(rij, kol, x, fmt)
 
@@ -370,12 +371,12 @@ def schrijf_werkboek(pub: Publicatie, doel: Path) -> Path:
             titel = f"{ACTIELIJN_NAMEN[actielijn]}: {FAMILIE_NAMEN[familie]}, alle focusgebieden en Nederland"
             n = _vergelijkingsblad(
                 ws,
-                f,
-                pub,
-                titel,
-                [("alle_focusgebieden", "Alle focusgebieden"), ("NL00", "Nederland")],
-                sel.sort("indicator_code"),
-                "basis",
+                f=f,
+                pub=pub,
+                titel=titel,
+                gebieden=[("alle_focusgebieden", "Alle focusgebieden"), ("NL00", "Nederland")],
+                indicatoren=sel.sort("indicator_code"),
+                extra="basis",
             )
             bladen.append((naam, titel, n))
     for rij in pub.focusgebieden().iter_rows(named=True):
@@ -387,7 +388,15 @@ def schrijf_werkboek(pub: Publicatie, doel: Path) -> Path:
         sel = ind.filter(pl.col("familie") != "gebiedsrealisatie").sort(
             "actielijn", "familie", "indicator_code"
         )
-        n = _vergelijkingsblad(ws, f, pub, titel, [(c, nm) for c, _, nm in verg], sel, "percentiel")
+        n = _vergelijkingsblad(
+            ws,
+            f=f,
+            pub=pub,
+            titel=titel,
+            gebieden=[(c, nm) for c, _, nm in verg],
+            indicatoren=sel,
+            extra="percentiel",
+        )
         bladen.append((naam, titel, n))
     naam = blad_naam("Realisatie regelingen", namen)
     n = _regelingenblad(wb.add_worksheet(naam), f, pub)

@@ -45,7 +45,8 @@ _XMLNS = re.compile(r'\s+xmlns(:\w+)?="http[s]?://[^"]*"')
 
 def svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     """Render an altair chart to an inline ``<svg>`` element (Dutch number locale)."""
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    # Specs are built by this module; skipping altair's JSON-schema validation halves the time.
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     spec.setdefault("config", {})
     for k, v in _CONFIG.items():
         spec["config"].setdefault(k, v)
@@ -69,7 +70,7 @@ def vergelijking(
     titel: str,
     richting: str | None = None,
     breedte: int = 300,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Horizontal bars: area, gemeente, rest, Nederland; colour = deviation from Nederland.
 
     A withheld value gets no bar but the text 'onderdrukt' where the bar would be, so it is never
@@ -89,7 +90,7 @@ def vergelijking(
                 "rand": "#555555",
             }
         )
-    volgorde = [r["gebied"] for r in rijen]
+    volgorde = [s.gebied for s in staven]
     basis = alt.Chart(alt.Data(values=rijen)).encode(
         y=alt.Y("gebied:N", sort=volgorde, title=None, axis=alt.Axis(labelLimit=180))
     )
@@ -128,7 +129,7 @@ def trend(
     basisjaar: int | None = None,
     breedte: int = 300,
     hoogte: int = 160,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Lines per comparison area over peiljaar; the baseline year marked with a dashed rule."""
     rijen = [
         {
@@ -147,13 +148,19 @@ def trend(
     ]
     jaren = sorted({p.peiljaar for p in punten})
     # A quantitative year axis with format "d": no thousands separator ("2018", not "2.018").
-    x_schaal = alt.Scale(domain=[jaren[0] - 0.5, jaren[-1] + 0.5] if jaren else None, nice=False)
+    x_schaal = (
+        alt.Scale(domain=[jaren[0] - 0.5, jaren[-1] + 0.5], nice=False)
+        if jaren
+        else alt.Scale(nice=False)
+    )
     basis = alt.Chart(alt.Data(values=rijen)).encode(
         x=alt.X(
             "peiljaar:Q",
             title="peiljaar",
             scale=x_schaal,
-            axis=alt.Axis(format="d", values=jaren, labelAngle=0, grid=False),
+            axis=alt.Axis(
+                format="d", values=jaren, labelAngle=0, grid=False, labelOverlap="greedy"
+            ),
         ),
         y=alt.Y(
             "waarde:Q",
@@ -194,7 +201,9 @@ class Voortgang:
     eenheid: str
 
 
-def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 380) -> alt.LayerChart:
+def voortgang(
+    items: Sequence[Voortgang], *, titel: str, breedte: int = 380
+) -> alt.LayerChart | alt.FacetChart:
     """Realised against target: a grey bar for the target, a dark bar for what is realised."""
     rijen = [
         {

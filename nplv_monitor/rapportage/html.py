@@ -27,7 +27,7 @@ from nplv_monitor.rapportage.gegevens import (
     Publicatie,
 )
 
-MAX_FIGUREN = 12
+MAX_FIGUREN = 8
 #: (realised maat, target maat, label): pairs the published figures give both halves of.
 VOORTGANG_PAREN = [
     (
@@ -73,10 +73,10 @@ def _veilig(tekst: str) -> str:
 
 
 def _bron_tekst(r: dict[str, Any]) -> str:
-    tekst = str(r.get("bron_tabel") or "")
-    if r.get("bron_vermelding"):
-        tekst += f" ({r['bron_vermelding']})"
-    return tekst
+    tabel, vermelding = str(r.get("bron_tabel") or ""), str(r.get("bron_vermelding") or "")
+    if vermelding and tabel in vermelding:
+        return vermelding
+    return f"{tabel} ({vermelding})" if vermelding else tabel
 
 
 def _bronnen(rijen: Sequence[dict[str, Any]]) -> str:
@@ -125,16 +125,18 @@ def _woordkeuze_en_toelichting(r: dict[str, Any]) -> list[str]:
 
 
 def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
-    delen = []
+    """Why values are withheld or missing, grouped so one reason is said once; plus the note on
+    the first (own) area's published value, which can matter (e.g. 'value of the gemeente')."""
+    redenen: dict[str, list[str]] = {}
     for naam, r in paren:
-        if r is None:
+        if r is None or r["status"] == "ok":
             continue
-        if r["status"] != "ok":
-            delen.append(
-                f"{naam} {r['status']}: {r.get('status_toelichting') or 'geen reden opgegeven'}"
-            )
-        elif r.get("toelichting"):
-            delen.append(f"{naam}: {r['toelichting']}")
+        reden = f"{r['status']}: {r.get('status_toelichting') or 'geen reden opgegeven'}"
+        redenen.setdefault(reden, []).append(naam)
+    delen = [f"{', '.join(namen)} {reden}" for reden, namen in redenen.items()]
+    eerste = paren[0][1] if paren else None
+    if eerste is not None and eerste["status"] == "ok" and eerste.get("toelichting"):
+        delen.insert(0, f"{paren[0][0]}: {eerste['toelichting']}")
     return "; ".join(delen)
 
 
@@ -149,6 +151,10 @@ class _Rapport:
         }
         self.ind = {r["indicator_code"]: r for r in pub.indicatoren.iter_rows(named=True)}
         self._buurten: list[kaart.Buurt] | None = None
+        jaren: dict[tuple[str, str], list[int]] = {}
+        for g, c, j in sorted(self.idx):
+            jaren.setdefault((g, c), []).append(j)
+        self._jaren_idx = jaren
 
     # -- shared pieces ------------------------------------------------------------------------
     def _basis(self, titel: str, ondertitel: str) -> dict[str, Any]:
@@ -166,12 +172,13 @@ class _Rapport:
         }
 
     def _jaren(self, gebied: str, code: str) -> list[int]:
-        return sorted(j for (g, c, j) in self.idx if g == gebied and c == code)
+        return self._jaren_idx.get((gebied, code), [])
 
     def _laatste(self, gebied: str, code: str) -> int | None:
-        ok = [j for j in self._jaren(gebied, code) if self.idx[(gebied, code, j)]["status"] == "ok"]
         alle = self._jaren(gebied, code)
-        return (ok or alle or [None])[-1]
+        ok = [j for j in alle if self.idx[(gebied, code, j)]["status"] == "ok"]
+        kandidaten = ok or alle
+        return kandidaten[-1] if kandidaten else None
 
     def _indicatoren(self, actielijn: str, families: Sequence[str]) -> list[dict[str, Any]]:
         sel = [
@@ -414,7 +421,9 @@ class _Rapport:
         ]
         actielijnen = []
         for a in ACTIELIJNEN:
-            rijen, bron_rijen, figuren = [], [], []
+            rijen: list[dict[str, Any]] = []
+            bron_rijen: list[dict[str, Any]] = []
+            figuren: list[Figuur] = []
             for i in self._indicatoren(a, ["gebiedseffect", "context"]):
                 code = i["indicator_code"]
                 jaar = self._laatste("alle_focusgebieden", code)
@@ -449,9 +458,7 @@ class _Rapport:
                         ),
                     }
                 )
-                if len(figuren) < MAX_FIGUREN and (
-                    i["familie"] == "gebiedseffect" or i.get("kern")
-                ):
+                if len(figuren) < MAX_FIGUREN and i["familie"] == "gebiedseffect":
                     fig = self._figuur(code, vergelijk, "Alle focusgebieden samen en Nederland")
                     if fig:
                         figuren.append(fig)
@@ -497,7 +504,9 @@ class _Rapport:
         rij = self.pub.gebieden.filter(pl.col("gebied_code") == code).row(0, named=True)
         actielijnen = []
         for a in ACTIELIJNEN:
-            rijen, bron_rijen, figuren = [], [], []
+            rijen: list[dict[str, Any]] = []
+            bron_rijen: list[dict[str, Any]] = []
+            figuren: list[Figuur] = []
             for i in self._indicatoren(a, ["gebiedseffect", "context"]):
                 ic = i["indicator_code"]
                 jaar = self._laatste(code, ic)
@@ -522,9 +531,7 @@ class _Rapport:
                         "toelichting": _toelichting(per),
                     }
                 )
-                if len(figuren) < MAX_FIGUREN and (
-                    i["familie"] == "gebiedseffect" or i.get("kern")
-                ):
+                if len(figuren) < MAX_FIGUREN and i["familie"] == "gebiedseffect":
                     fig = self._figuur(
                         ic, verg, f"{verg[0][2]}, {verg[1][2]}, rest van de gemeente en Nederland"
                     )

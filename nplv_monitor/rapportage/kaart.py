@@ -69,9 +69,9 @@ def _rond(coords: Any, decimalen: int = 4) -> Any:
 def buurten_uit_publicatie(rijen: Iterable[tuple[str, str, str]]) -> list[Buurt]:
     """Buurten from ``bron.leefbaarometer_buurtgeometrie`` rows (bu_code, bu_naam, geojson)."""
     uit = []
-    for code, naam, geojson in rijen:
+    for ruwe_code, naam, geojson in rijen:
         g = json.loads(geojson)
-        code = code.strip()
+        code = ruwe_code.strip()
         uit.append(
             Buurt(
                 code,
@@ -202,7 +202,7 @@ def kaart(
     breedte: int = 420,
     hoogte: int = 380,
     legenda: bool = True,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """One map: the area's buurten in full colour and outlined, the rest of the gemeente faded."""
     features = _features(
         rond_gebied(buurten, lidmaatschap), lidmaatschap, klassen or {}, gebied_namen or {}

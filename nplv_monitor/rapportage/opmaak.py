@@ -66,7 +66,7 @@ def standaard_decimalen(x: float | int | None, eenheid: str | None) -> int:
     if is_procent(eenheid):
         return 1
     e = (eenheid or "").strip().lower()
-    if e in _EURO or e.startswith("euro") or e.startswith(_AANTALLEN):
+    if e in _EURO or e.startswith("euro") or (e.startswith(_AANTALLEN) and " per " not in e):
         return 0
     if _geldig(x) and abs(float(x)) >= 100:  # type: ignore[arg-type]
         return 0
@@ -148,7 +148,8 @@ def afwijking(x: float | None, nederland: float | None, richting: str | None = N
     """Class of ``x`` against Nederland; ``richting`` 'hoger_beter' / 'lager_beter' / None."""
     if not _geldig(x) or not _geldig(nederland):
         return KLASSEN["geen"]
-    assert x is not None and nederland is not None
+    assert x is not None
+    assert nederland is not None
     basis = abs(nederland) if nederland else 1.0
     rel = (x - nederland) / basis
     if abs(rel) <= MARGE:

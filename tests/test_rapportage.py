@@ -1,0 +1,230 @@
+"""The voortgangsrapportage on real pipeline output.
+
+One build of the whole graph (``nplv-monitor build`` machinery, shipped snapshot) per test session
+into a tmp folder; the build's last asset writes the report. The tests read the published DuckDB
+file independently and compare.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from nplv_monitor.rapportage import excel, html, maak
+
+
+@pytest.fixture(scope="session")
+def gebouwd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Output folder of one full build (publication + report) on the shipped snapshot."""
+    from nplv_monitor.definitions import defs
+    from nplv_monitor.orkestratie.build import bouw
+
+    uit = tmp_path_factory.mktemp("rapportage") / "output"
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        # The publication asset still reads context.run_id (deprecated in dagster 1.13); that is
+        # the publicatie stage's to change, and this fixture only needs its output.
+        warnings.filterwarnings("ignore", message=r"AssetExecutionContext\.run_id is deprecated")
+        mp.setenv("NPLV_OUTPUT_DIR", str(uit))
+        mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
+        mp.delenv("NPLV_ONLINE", raising=False)
+        bouw(definitions=defs, melden=lambda _regel: None)
+        yield uit
+
+
+def _db(uit: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(uit / "nplv_monitor.duckdb"), read_only=True)
+
+
+def _tabellen(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rijen = con.sql("select schema_name || '.' || table_name from duckdb_tables()").fetchall()
+    return {r[0] for r in rijen}
+
+
+def test_asset_in_de_graaf_na_publicatie() -> None:
+    from nplv_monitor.definitions import defs
+    from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
+    from nplv_monitor.rapportage.assets import RAPPORT_KEY
+
+    graaf = defs.resolve_asset_graph()
+    knoop = graaf.get(RAPPORT_KEY)
+    assert knoop.group_name == "rapportage"
+    assert PUBLICATIE_KEY in knoop.parent_keys
+
+
+def test_build_schrijft_werkboek_en_html(gebouwd: Path) -> None:
+    con = _db(gebouwd)
+    editie = con.sql(
+        "select editie_id from publicatie.edities order by gepubliceerd_op desc limit 1"
+    ).fetchall()[0][0]
+    focus = [
+        r[0]
+        for r in con.sql(
+            "select gebied_code from ref.gebieden where soort = 'focusgebied'"
+        ).fetchall()
+    ]
+    con.close()
+    map_ = gebouwd / "rapportage"
+    assert (map_ / maak.werkboek_naam(editie)).exists()
+    assert (map_ / html.bestandsnaam_overzicht(editie)).exists()
+    assert len(focus) == 20
+    for code in focus:
+        assert (map_ / html.bestandsnaam_gebied(code, editie)).exists(), code
+
+
+def _werkboek(uit: Path) -> Path:
+    (pad,) = (uit / "rapportage").glob("*.xlsx")
+    return pad
+
+
+def test_elke_waarde_in_het_werkboek_is_de_duckdb_waarde(gebouwd: Path) -> None:
+    con = _db(gebouwd)
+    tabellen = _tabellen(con)
+    waarden: dict[tuple[str, str, int], tuple[str, float | None]] = {}
+    if "monitor.indicatorwaarden" in tabellen:
+        for g, i, j, s, w in con.sql(
+            "select gebied_code, indicator_code, peiljaar, status, waarde from monitor.indicatorwaarden "
+            "where gebied_code in (select gebied_code from ref.gebieden)"
+        ).fetchall():
+            waarden[(g, i, j)] = (s, w)
+    namen = {
+        r[0]
+        for r in con.sql(
+            "select gebied_naam from ref.gebieden where soort = 'focusgebied'"
+        ).fetchall()
+    }
+    wb = openpyxl.load_workbook(_werkboek(gebouwd), read_only=True, data_only=True)
+    assert namen <= set(wb.sheetnames)  # one sheet per area
+    vergeleken = 0
+    for ws in wb.worksheets:
+        rijen = list(ws.iter_rows(values_only=True))
+        if len(rijen) <= excel.CODE_RIJ or rijen[excel.CODE_RIJ][0] != excel.CODE_LABEL:
+            continue
+        koppen = rijen[excel.KOP_RIJ]
+        codes = rijen[excel.CODE_RIJ]
+        if "Indicatorcode" not in koppen:
+            continue
+        ci, cj = koppen.index("Indicatorcode"), koppen.index("Peiljaar")
+        kolommen = [(k, c) for k, c in enumerate(codes) if k > 0 and c]
+        for rij in rijen[excel.EERSTE_RIJ :]:
+            for k, gebied in kolommen:
+                sleutel = (gebied, rij[ci], int(rij[cj]))
+                cel = rij[k]
+                if sleutel not in waarden:
+                    assert cel == "niet berekend", (ws.title, sleutel, cel)
+                    continue
+                status, w = waarden[sleutel]
+                if status == "ok" and w is not None:
+                    # Excel keeps 15 significant digits (the file holds 16); nothing is rounded to
+                    # fewer digits than that.
+                    assert cel == pytest.approx(w, rel=1e-14, abs=0), (ws.title, sleutel, cel, w)
+                else:
+                    assert cel == status, (ws.title, sleutel, cel, status)
+                vergeleken += 1
+    # Every overview value (alle focusgebieden and Nederland) appears at least once.
+    overzicht = {k for k in waarden if k[0] in {"alle_focusgebieden", "NL00"}}
+    assert vergeleken >= len(overzicht)
+
+    if "realisatie.regelingen_cijfers" in tabellen:
+        gepubliceerd = sorted(
+            (g, m, j, lo, hi)
+            for g, m, j, lo, hi in con.sql(
+                "select gebied_code, maat, peiljaar, waarde_min, waarde_max from realisatie.regelingen_cijfers"
+            ).fetchall()
+        )
+        ws = wb["Realisatie regelingen"]
+        rijen = list(ws.iter_rows(min_row=excel.EERSTE_RIJ + 1, values_only=True))
+        in_blad = sorted(
+            (
+                r[1],
+                r[5],
+                int(r[8]),
+                None if r[9] == "ontbreekt" else r[9],
+                None if r[10] == "ontbreekt" else r[10],
+            )
+            for r in rijen
+        )
+        assert in_blad == gepubliceerd
+    con.close()
+
+
+_EXTERN = re.compile(r"https?://|<script|<link|@import|<iframe|<object|<embed", re.IGNORECASE)
+_VERWIJZING = re.compile(r"""\b(?:src|href|xlink:href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)", re.IGNORECASE)
+
+
+def test_html_verwijst_nergens_naar_buiten(gebouwd: Path) -> None:
+    bestanden = sorted((gebouwd / "rapportage").glob("*.html"))
+    assert len(bestanden) == 21
+    for pad in bestanden:
+        tekst = pad.read_text(encoding="utf-8")
+        assert not _EXTERN.search(tekst), (pad.name, _EXTERN.search(tekst))
+        for doel in _VERWIJZING.findall(tekst) + _CSS_URL.findall(tekst):
+            assert doel.startswith(("#", "data:")), (pad.name, doel)
+        assert (
+            "Bron: CBS, Politie, BZK/VRO (Leefbaarometer), RIVM — CC BY 4.0 waar van toepassing"
+            in tekst
+        )
+        assert "EUPL-1.2" in tekst
+        assert "<svg" in tekst  # at least the map is drawn
+
+
+def test_report_commando_voor_een_gebied(gebouwd: Path, tmp_path: Path) -> None:
+    from nplv_monitor.cli import main
+
+    pub = gebouwd / "nplv_monitor.duckdb"
+    code = main(
+        ["report", "--gebied", "rotterdam_zuid", "--publicatie", str(pub), "--uit", str(tmp_path)]
+    )
+    assert code == 0
+    (enig,) = tmp_path.glob("*.html")
+    assert enig.name.endswith("_rotterdam_zuid.html")
+    assert "Rotterdam-Zuid" in enig.read_text(encoding="utf-8")
+    assert (
+        main(
+            ["report", "--gebied", "bestaat_niet", "--publicatie", str(pub), "--uit", str(tmp_path)]
+        )
+        == 2
+    )
+
+
+@pytest.mark.browser
+def test_chromium_toont_overzicht_met_grafieken(gebouwd: Path, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is niet geïnstalleerd (apt-get install -y chromium)")
+    (pad,) = [p for p in (gebouwd / "rapportage").glob("*.html") if p.stem.count("_") == 1]
+    png = tmp_path / "overzicht.png"
+    vlaggen = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profiel'}",
+    ]
+    subprocess.run(
+        [chromium, *vlaggen, f"--screenshot={png}", "--window-size=1400,3000", pad.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert png.stat().st_size > 50_000  # a blank page is a few kB
+    dom = subprocess.run(
+        [chromium, *vlaggen, "--dump-dom", pad.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        text=True,
+    ).stdout
+    # The browser parsed every inline chart as SVG (nothing failed to load: nothing is loaded).
+    assert dom.count("<svg") == pad.read_text(encoding="utf-8").count("<svg") > 0

@@ -1,0 +1,84 @@
+"""Dutch number formatting and the deviation colours of the report (pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nplv_monitor.rapportage import grafieken, opmaak
+
+
+@pytest.mark.parametrize(
+    ("x", "decimalen", "verwacht"),
+    [
+        (1234, 0, "1.234"),
+        (1234567.891, 2, "1.234.567,89"),
+        (12.345, 1, "12,3"),
+        (-3400, 0, "−3.400"),
+        (-0.04, 1, "0,0"),
+        (None, 0, "–"),
+        (float("nan"), 1, "–"),
+    ],
+)
+def test_getal(x: float | None, decimalen: int, verwacht: str) -> None:
+    assert opmaak.getal(x, decimalen) == verwacht
+
+
+def test_procent_en_aandeel() -> None:
+    assert opmaak.procent(12.345) == "12,3%"
+    assert opmaak.aandeel(0.123) == "12,3%"
+    assert opmaak.procent(None) == "–"
+
+
+def test_waarde_met_eenheid() -> None:
+    assert opmaak.waarde(12.345, "%") == "12,3%"
+    assert opmaak.waarde(245000, "euro") == "€ 245.000"
+    assert opmaak.waarde(7000, "euro per woning") == "€ 7.000 per woning"
+    assert opmaak.waarde(17, "gebieden (van 20)") == "17"
+    assert opmaak.waarde(2500, "woningen") == "2.500"
+    assert opmaak.verschil(-3.44, "%") == "−3,4 %-punt"
+    assert opmaak.verschil(1200, "woningen") == "+1.200"
+
+
+def test_excel_formaat() -> None:
+    assert opmaak.excel_formaat("%") == '#,##0.0"%"'
+    assert opmaak.excel_formaat("woningen", 2500) == "#,##0"
+
+
+def test_afwijking_met_en_zonder_richting() -> None:
+    assert opmaak.afwijking(12.0, 10.0, "lager_beter").sleutel == "veel_slechter"
+    assert opmaak.afwijking(10.5, 10.0, "hoger_beter").sleutel == "beter"
+    assert opmaak.afwijking(10.1, 10.0, "hoger_beter").sleutel == "gelijk"
+    assert opmaak.afwijking(12.0, 10.0, None).sleutel == "hoger"
+    assert opmaak.afwijking(None, 10.0, None).sleutel == "geen"
+    assert opmaak.kloof_tekst(-0.5) == "kloof kleiner"
+    assert opmaak.kloof_tekst(0.5) == "kloof groter"
+    assert opmaak.kloof_tekst(None) == "onbekend"
+
+
+def test_grafiek_as_in_nederlandse_notatie_zonder_urls() -> None:
+    # Formatting check with illustrative inputs (not data): axis ticks use the nl-NL locale.
+    svg = grafieken.svg(
+        grafieken.vergelijking(
+            [
+                grafieken.Staaf("Gebied", "focusgebied", 1500.0),
+                grafieken.Staaf("Nederland", "nederland", 2500.0),
+            ],
+            eenheid="woningen",
+            titel="opmaaktest",
+        )
+    )
+    assert svg.startswith("<svg")
+    assert "2.500" in svg
+    assert "http" not in svg
+    jaren = grafieken.svg(
+        grafieken.trend(
+            [
+                grafieken.Punt("Gebied", "focusgebied", j, 1.0 + j / 1000)
+                for j in (2018, 2020, 2022)
+            ],
+            eenheid="score",
+            titel="jaartest",
+        )
+    )
+    assert ">2018<" in jaren
+    assert "2.018" not in jaren
