@@ -74,12 +74,20 @@ def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> 
             t["d"] = t.basis
         else:
             noemers = list(ind.noemer) or [ind.dekking_basis or "inwoners"]
-            nb = m[m.variabele.isin(noemers)]
-            per_eenheid = []
-            for (bron, jaar, code), g in nb.groupby(["bron", "indelingsjaar", "regiocode"]):
-                heel = g.waarde.notna().all() and g.variabele.nunique() == len(noemers)
-                per_eenheid.append((bron, jaar, code, g.waarde.sum() if heel else np.nan))
-            nb = pd.DataFrame(per_eenheid, columns=["n_bron", "indelingsjaar", "regiocode", "n"])
+            nb = m[m.variabele.isin(noemers)].assign(leeg=lambda d: d.waarde.isna())
+            # Per unit the noemer is the sum of its parts; missing if any part is missing.
+            nb = (
+                nb.groupby(["bron", "indelingsjaar", "regiocode"])
+                .agg(
+                    n=("waarde", "sum"),
+                    leeg=("leeg", "any"),
+                    delen=("variabele", "nunique"),
+                )
+                .reset_index()
+                .rename(columns={"bron": "n_bron"})
+            )
+            nb.loc[nb.leeg | (nb.delen < len(noemers)), "n"] = np.nan
+            nb = nb[["n_bron", "indelingsjaar", "regiocode", "n"]]
             t["n_bron"] = ind.noemer_bron or None
             t["n_bron"] = t.n_bron.fillna(t.bron)
             t = t.merge(nb, on=["n_bron", "indelingsjaar", "regiocode"], how="left")

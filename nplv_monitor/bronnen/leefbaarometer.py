@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.bronnen.snapshot import Snapshot, onleesbaar
 from nplv_monitor.errors import BronFout
 
 WIJK_CSV = "leefbaarometer/wijkscores_2002-2022.csv"
@@ -97,7 +97,11 @@ def lees_niveau(snapshot: Snapshot, niveau: str) -> pl.DataFrame:
             f"Onbekend Leefbaarometerniveau {niveau!r}; bekend zijn {', '.join(NIVEAUS)}."
         )
     rel = NIVEAUS[niveau][2]
-    return lees_csv(snapshot.pad(rel), niveau, naam=rel)
+    pad = snapshot.pad(rel)
+    try:
+        return lees_csv(pad, niveau, naam=rel)
+    except pl.exceptions.PolarsError as exc:
+        raise onleesbaar(pad, "CSV (UTF-8)", exc) from exc
 
 
 def lees_wijkscores(snapshot: Snapshot) -> pl.DataFrame:

@@ -51,6 +51,15 @@ def sha256_bestand(pad: Path) -> str:
     return h.hexdigest()
 
 
+def onleesbaar(pad: Path, soort: str, exc: Exception) -> SnapshotFout:
+    """A file that matches its manifest hash but cannot be read: damaged at the source, or in
+    another format or encoding than expected (e.g. Latin-1 instead of UTF-8)."""
+    return SnapshotFout(
+        f"Snapshotbestand {pad} is geen leesbaar {soort}-bestand: {exc}. Het klopt wel met het "
+        "manifest, dus het was al zo toen het werd opgehaald: haal de bron opnieuw op."
+    )
+
+
 class Snapshot:
     """Verified access to the snapshot folder."""
 
@@ -121,13 +130,25 @@ class Snapshot:
         return absoluut
 
     def parquet(self, rel: str) -> pl.DataFrame:
-        return pl.read_parquet(self.pad(rel))
+        pad = self.pad(rel)
+        try:
+            return pl.read_parquet(pad)
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise onleesbaar(pad, "Parquet", exc) from exc
 
     def json(self, rel: str) -> Any:
-        return json.loads(self.pad(rel).read_text(encoding="utf-8"))
+        pad = self.pad(rel)
+        try:
+            return json.loads(pad.read_text(encoding="utf-8"))
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise onleesbaar(pad, "JSON (UTF-8)", exc) from exc
 
     def csv(self, rel: str, **kwargs: Any) -> pl.DataFrame:
-        return pl.read_csv(self.pad(rel), **kwargs)
+        pad = self.pad(rel)
+        try:
+            return pl.read_csv(pad, **kwargs)
+        except pl.exceptions.PolarsError as exc:
+            raise onleesbaar(pad, "CSV (UTF-8)", exc) from exc
 
     def hashes(self, dataset: str) -> dict[str, str]:
         return {b.pad: b.sha256 for b in self.bestanden(dataset)}
