@@ -202,15 +202,17 @@ class Voortgang:
 
 
 def voortgang(
-    items: Sequence[Voortgang], *, titel: str, breedte: int = 380
+    items: Sequence[Voortgang], *, titel: str, breedte: int = 320
 ) -> alt.LayerChart | alt.FacetChart:
-    """Realised against target: a grey bar for the target, a dark bar for what is realised."""
+    """Realised as a share of the target (0–100%), so schemes of very different size compare;
+    the absolute figures are in the label."""
     rijen = [
         {
             "label": v.label,
-            "doel": v.doel,
-            "gerealiseerd": v.gerealiseerd,
-            "tekst": f"{opmaak.waarde(v.gerealiseerd, v.eenheid)} van {opmaak.waarde(v.doel, v.eenheid)}"
+            "doel": 1.0,
+            "aandeel": v.gerealiseerd / v.doel if v.doel else None,
+            "tekst": f"{opmaak.waarde(v.gerealiseerd, v.eenheid)} van "
+            f"{opmaak.waarde(v.doel, v.eenheid)}"
             f" ({opmaak.procent(100 * v.gerealiseerd / v.doel if v.doel else None, 0)})",
         }
         for v in items
@@ -218,9 +220,13 @@ def voortgang(
     basis = alt.Chart(alt.Data(values=rijen)).encode(
         y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=520))
     )
-    doel = basis.mark_bar(color="#dcdcdc", height=18).encode(
-        x=alt.X("doel:Q", title="aantal", axis=alt.Axis(format=",.0f", tickCount=4))
+    x = alt.X(
+        "doel:Q",
+        title="gerealiseerd als deel van gepland of aangevraagd",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format=".0%", tickCount=5),
     )
-    real = basis.mark_bar(color="#1f4e79", height=10).encode(x="gerealiseerd:Q")
-    tekst = basis.mark_text(align="left", dx=4, fontSize=11).encode(x="doel:Q", text="tekst:N")
+    doel = basis.mark_bar(color="#dcdcdc", height=18).encode(x=x)
+    real = basis.mark_bar(color="#1f4e79", height=10).encode(x="aandeel:Q")
+    tekst = basis.mark_text(align="left", dx=6, fontSize=11).encode(x="doel:Q", text="tekst:N")
     return alt.layer(doel, real, tekst).properties(title=titel, width=breedte, height=alt.Step(30))
