@@ -162,14 +162,21 @@ def bouw(
         raise BouwFout(str(exc)) from None
     inst = instellingen()
     slot_pad = inst.werk_db.parent / BUILD_LOCK
-    slot_pad.parent.mkdir(parents=True, exist_ok=True)
     slot = filelock.FileLock(str(slot_pad), timeout=wachttijd_s)
     try:
+        slot_pad.parent.mkdir(parents=True, exist_ok=True)
         slot.acquire()
+    # filelock.Timeout is an OSError too: catch it first.
     except filelock.Timeout:
         raise BouwFout(
             f"Er loopt al een build met deze uitvoermap ({inst.output_dir}); slot {slot_pad} is "
             f"na {wachttijd_s:.0f} s nog bezet. Wacht tot die klaar is en probeer het opnieuw."
+        ) from None
+    except OSError as exc:
+        raise BouwFout(
+            f"De uitvoermap {inst.output_dir} is niet schrijfbaar ({exc.strerror or exc}: "
+            f"{exc.filename or slot_pad}). Kies een andere map met NPLV_OUTPUT_DIR of pas de "
+            "rechten aan; er is niets gebouwd of gepubliceerd."
         ) from None
     try:
         return _bouw(definitions, jaar, melden)
