@@ -24,6 +24,8 @@ def _toon(args: argparse.Namespace) -> int:
     df = catalogus_frame(catalogus, bv)
     if args.familie:
         df = df.filter(pl.col("familie") == args.familie)
+    print(f"{'indicator':<38} {'familie':<14} {'actielijn':<10} {'bron':<24} jaren met data")
+    print("-" * 100)
     for rij in df.sort("familie", "actielijn", "indicator_code").iter_rows(named=True):
         jaren = rij["jaren_met_data"] or "-"
         leeg = f" (leeg: {rij['jaren_zonder_data']})" if rij["jaren_zonder_data"] else ""
@@ -31,5 +33,9 @@ def _toon(args: argparse.Namespace) -> int:
             f"{rij['indicator_code']:<38} {rij['familie']:<14} {rij['actielijn']:<10} "
             f"{rij['bron']:<24} data: {jaren}{leeg}"
         )
-    print(f"{df.height} indicatoren")
+    per_familie = ", ".join(
+        f"{r['familie']} {r['len']}"
+        for r in df.group_by("familie").len().sort("familie").iter_rows(named=True)
+    )
+    print(f"{df.height} indicatoren ({per_familie})")
     return 0
