@@ -82,20 +82,15 @@ def test_csv_in_latin1_wordt_geweigerd_met_de_codering(snap: Path) -> None:
     assert str(snap / LBM_BUURT) in str(fout.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NIET GEHOUDEN (docs/reliability.md): het offline lezen controleert het aantal rijen "
-    "uit het manifest niet; alleen de online client gebruikt het.",
-)
 def test_manifest_dat_liegt_over_het_aantal_rijen(snap: Path) -> None:
     """Fault: the KWB 2020 Parquet lost its last 1,000 rows and the manifest got the new hash but
-    still says 17,341 rows. Should hold: SnapshotFout naming the row counts."""
+    still says 17,341 rows. Holds: SnapshotFout naming both row counts."""
     import polars as pl
 
     df = pl.read_parquet(snap / KWB_2020)
     vervang_en_registreer(snap, KWB_2020, lambda p: df.head(df.height - 1000).write_parquet(p))
     assert Snapshot(snap).entry(KWB_2020).rijen == df.height
-    with pytest.raises(SnapshotFout):
+    with pytest.raises(SnapshotFout, match=f"{df.height - 1000} rijen.*noemt er {df.height}"):
         cbs.kwb_tabel(Snapshot(snap), 2020).data()
 
 

@@ -132,9 +132,10 @@ class Snapshot:
     def parquet(self, rel: str) -> pl.DataFrame:
         pad = self.pad(rel)
         try:
-            return pl.read_parquet(pad)
+            df = pl.read_parquet(pad)
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise onleesbaar(pad, "Parquet", exc) from exc
+        return self._controleer_rijen(rel, pad, df)
 
     def json(self, rel: str) -> Any:
         pad = self.pad(rel)
@@ -146,9 +147,23 @@ class Snapshot:
     def csv(self, rel: str, **kwargs: Any) -> pl.DataFrame:
         pad = self.pad(rel)
         try:
-            return pl.read_csv(pad, **kwargs)
+            df = pl.read_csv(pad, **kwargs)
         except pl.exceptions.PolarsError as exc:
             raise onleesbaar(pad, "CSV (UTF-8)", exc) from exc
+        return self._controleer_rijen(rel, pad, df)
+
+    def _controleer_rijen(self, rel: str, pad: Path, df: pl.DataFrame) -> pl.DataFrame:
+        # The hash proves the file is the one the manifest names; the row count proves the manifest
+        # describes that file truthfully (a manifest updated with a new hash but an old count
+        # means the file and its description went out of step: do not trust either).
+        verwacht = self.entry(rel).rijen
+        if verwacht is not None and df.height != verwacht:
+            raise SnapshotFout(
+                f"Snapshotbestand {pad} heeft {df.height} rijen, maar het manifest noemt er "
+                f"{verwacht}. Bestand en manifest horen bij elkaar; herstel ze uit git of haal de "
+                "bron opnieuw op."
+            )
+        return df
 
     def hashes(self, dataset: str) -> dict[str, str]:
         return {b.pad: b.sha256 for b in self.bestanden(dataset)}
