@@ -75,9 +75,32 @@ def engine_lid(metingen: pl.DataFrame) -> pl.DataFrame:
     return lidmaatschap.cbs_hierarchie(eenheden)
 
 
-def engine_alle(metingen: pl.DataFrame, lid: pl.DataFrame) -> pl.DataFrame:
+def catalogus(keuze: str = "alle"):  # type: ignore[no-untyped-def]
+    """The catalogue; ``kern`` keeps one KWB indicator per measure (aandeel, per_1000, aantal,
+    gewogen_gemiddelde, dichtheid), for the 100× run whose full input would not fit in memory."""
+    from nplv_monitor.indicatoren.catalogus import Catalogus, laad_catalogus
+
+    cat = laad_catalogus()
+    if keuze == "alle":
+        return cat
+    gekozen: dict[str, object] = {}
+    for i in cat.van_familie("context", "gebiedseffect"):
+        if i.bron == "cbs_kwb" and i.maat not in gekozen and i.maat != "index_gemeente":
+            gekozen[i.maat] = i
+    return Catalogus(cat.variabelen, list(gekozen.values()))  # type: ignore[arg-type]
+
+
+def alleen_nodig(metingen: pl.DataFrame, cat) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    """Only the metingen rows the catalogue's indicators read (tellers, noemers, inhabitants)."""
+    nodig = {"inwoners"}
+    for i in cat.van_familie("context", "gebiedseffect"):
+        nodig |= {i.teller, *i.noemer, i.dekking_basis or "inwoners"}
+    return metingen.filter(pl.col("variabele").is_in(sorted(v for v in nodig if v)))
+
+
+def engine_alle(metingen: pl.DataFrame, lid: pl.DataFrame, cat=None) -> pl.DataFrame:  # type: ignore[no-untyped-def]
     """Every context and gebiedseffect indicator for every region in ``lid``, all peiljaren."""
-    from nplv_monitor.indicatoren.catalogus import laad_catalogus
     from nplv_monitor.indicatoren.engine import aggregatie
 
-    return aggregatie.aggregeer(metingen, lid, laad_catalogus(), ("context", "gebiedseffect"))
+    cat = cat or catalogus()
+    return aggregatie.aggregeer(metingen, lid, cat, ("context", "gebiedseffect"))

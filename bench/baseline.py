@@ -108,11 +108,14 @@ def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> 
                 if eigen.empty:
                     continue
                 ref_leden = ref[(ref.indelingsjaar == jaar) & ref.regiocode.isin(codes)]
-                p_alle = ref_leden.inwoners_ref.sum()
                 for (tabel, peiljaar), g in eigen.groupby(["tabel_id", "peiljaar"]):
+                    # The area's population at the table's own level (buurten, or wijken).
+                    niveaus = set(g.regiocode.str[:2])
+                    p_alle = ref_leden[ref_leden.regiocode.str[:2].isin(niveaus)].inwoners_ref.sum()
                     b = g[g.bekend]
                     teller = b.aantal.sum()
-                    noemer = b.n.sum() if ind.maat != "aantal" else np.nan
+                    # The engine reports noemer 0 (a sum over nothing) for a count: so do we.
+                    noemer = b.n.sum() if ind.maat != "aantal" else 0.0
                     d_alle, d_bekend = g.d.sum(), b.d.sum()
                     p_aanwezig = ref_leden[
                         ref_leden.regiocode.isin(set(g.regiocode))
@@ -169,9 +172,15 @@ def vergelijk(engine: pl.DataFrame, basis: pd.DataFrame) -> int:
     for k in ("teller", "noemer", "dekking", "waarde"):
         x, y = j[k].to_numpy(), j[f"{k}_b"].to_numpy()
         xs, ys = np.isnan(x.astype(float)), np.isnan(y.astype(float))
-        assert (xs == ys).all(), f"{k}: null op verschillende plaatsen ({(xs != ys).sum()} rijen)"
-        assert np.allclose(x[~xs], y[~ys], rtol=1e-9, atol=1e-9), f"{k} verschilt"
-    assert (j["status"] == j["status_b"]).all(), "status verschilt"
+        codes = j["indicator_code"].to_numpy()
+        assert (xs == ys).all(), (
+            f"{k}: null op verschillende plaatsen ({(xs != ys).sum()} rijen): "
+            f"{sorted(set(codes[xs != ys]))}"
+        )
+        gelijk = np.isclose(x[~xs].astype(float), y[~ys].astype(float), rtol=1e-9, atol=1e-9)
+        assert gelijk.all(), f"{k} verschilt: {sorted(set(codes[~xs][~gelijk]))}"
+    verschil = j.filter(pl.col("status") != pl.col("status_b"))
+    assert verschil.height == 0, f"status verschilt: {verschil.head(5)}"
     return j.height
 
 
