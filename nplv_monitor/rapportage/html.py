@@ -13,13 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import jinja2
 import polars as pl
 
 from nplv_monitor import __version__
 from nplv_monitor.bronnen.snapshot import Snapshot
-from nplv_monitor.rapportage import grafieken, kaart, opmaak, teksten
+from nplv_monitor.rapportage import grafieken, kaart, opmaak, teksten, weergave
 from nplv_monitor.rapportage.gegevens import (
     ACTIELIJN_NAMEN,
     ACTIELIJNEN,
@@ -54,10 +53,21 @@ def _omgeving() -> jinja2.Environment:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Figuur:
-    svg: str
+    """A chart: its Vega-Lite spec, caption, and (after :func:`schrijf_html` rendered every
+    figure in one batch) its inline SVG."""
+
+    spec: grafieken.Spec
     onderschrift: str
+    svg: str = ""
+
+
+@dataclass(frozen=True)
+class _Pagina:
+    bestand: str
+    template: str
+    ctx: dict[str, Any]
 
 
 def bestandsnaam_overzicht(editie: str) -> str:
@@ -219,7 +229,7 @@ class _Rapport:
                 if r["gebied_code"] == g
             ]
             basisjaar = next((r["basisjaar"] for r in rijen if r.get("basisjaar")), None)
-            chart: alt.TopLevelMixin = grafieken.trend(
+            chart: grafieken.Spec = grafieken.trend(
                 punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar
             )
             extra = f" Stippellijn: basisjaar {basisjaar}." if basisjaar else ""
@@ -241,7 +251,7 @@ class _Rapport:
             )
             extra = ""
         onderschrift = f"{titel_gebied}. Bron: {_bronnen(rijen)}.{extra}"
-        return Figuur(grafieken.svg(chart), onderschrift)
+        return Figuur(chart, onderschrift)
 
     def _realisatie(self, gebied: str | None) -> dict[str, Any]:
         """The published scheme figures (realisatie.regelingen_cijfers), with progress charts."""
@@ -327,7 +337,7 @@ class _Rapport:
             items, titel="Voortgang: gerealiseerd tegenover gepland of aangevraagd"
         )
         return Figuur(
-            grafieken.svg(chart),
+            chart,
             "Donker: gerealiseerd; grijs: gepland, aangevraagd of totaal. Bron: "
             + "; ".join(sorted(b for b in bronnen if b))
             + ".",
@@ -388,9 +398,7 @@ class _Rapport:
                 hoogte=230,
                 legenda=False,
             )
-            panelen.append(
-                Figuur(grafieken.svg(chart), f"{len(eigen)} buurten, indeling {self._kaartjaar()}")
-            )
+            panelen.append(Figuur(chart, f"{len(eigen)} buurten, indeling {self._kaartjaar()}"))
         return panelen
 
     def kaart_gebied(self, code: str) -> Figuur | None:
@@ -409,12 +417,12 @@ class _Rapport:
             hoogte=480,
         )
         return Figuur(
-            grafieken.svg(chart),
+            chart,
             f"Buurten van {self.pub.gebied_naam(code)} (omlijnd) en omgeving. Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}.",
         )
 
     # -- pages --------------------------------------------------------------------------------
-    def overzicht(self) -> str:
+    def overzicht(self) -> _Pagina:
         vergelijk = [
             ("alle_focusgebieden", "alle_focusgebieden", "Alle focusgebieden"),
             ("NL00", "nederland", "Nederland"),
@@ -497,9 +505,9 @@ class _Rapport:
                 for r in self.pub.focusgebieden().iter_rows(named=True)
             ],
         )
-        return self.env.get_template("overzicht.html.j2").render(**ctx)
+        return _Pagina(bestandsnaam_overzicht(self.pub.editie), "overzicht.html.j2", ctx)
 
-    def gebied(self, code: str) -> str:
+    def gebied(self, code: str) -> _Pagina:
         verg = self.pub.vergelijkingen(code)
         rij = self.pub.gebieden.filter(pl.col("gebied_code") == code).row(0, named=True)
         actielijnen = []
@@ -569,27 +577,44 @@ class _Rapport:
             realisatie=self._realisatie(code),
             kaart=self.kaart_gebied(code),
         )
-        return self.env.get_template("gebied.html.j2").render(**ctx)
+        return _Pagina(bestandsnaam_gebied(code, self.pub.editie), "gebied.html.j2", ctx)
+
+    def html(self, pagina: _Pagina) -> str:
+        return self.env.get_template(pagina.template).render(**pagina.ctx)
+
+
+def _figuren(ctx: dict[str, Any]) -> list[Figuur]:
+    """Every figure on a page (in the actielijnen, realisatie and map parts of the context)."""
+    uit: list[Figuur] = []
+    for a in ctx["actielijnen"]:
+        uit.extend(a["figuren"])
+    if ctx["realisatie"]["voortgang"] is not None:
+        uit.append(ctx["realisatie"]["voortgang"])
+    k = ctx["kaart"]
+    uit.extend(k if isinstance(k, list) else [k] if k is not None else [])
+    return uit
 
 
 def schrijf_html(pub: Publicatie, map_: Path, gebied: str | None = None) -> list[Path]:
-    """Write the overview (unless one area is asked for) and the area reports; return the paths."""
+    """Write the overview (unless one area is asked for) and the area reports; return the paths.
+
+    All pages are assembled first and their charts rendered in one batch (over all cores, see
+    :mod:`weergave`); only then is any file written, each via a temporary file and a rename.
+    """
     map_.mkdir(parents=True, exist_ok=True)
     rapport = _Rapport(pub)
+    codes = [gebied] if gebied is not None else pub.focusgebieden()["gebied_code"].to_list()
+    paginas = ([] if gebied is not None else [rapport.overzicht()]) + [
+        rapport.gebied(code) for code in codes
+    ]
+    figuren = [f for p in paginas for f in _figuren(p.ctx)]
+    for f, tekst in zip(figuren, weergave.svg_alle([f.spec for f in figuren]), strict=True):
+        f.svg = tekst
     uit: list[Path] = []
-
-    def schrijf(naam: str, tekst: str) -> None:
-        doel = map_ / naam
-        tmp = doel.with_name(f".{naam}.tmp")
-        tmp.write_text(tekst, encoding="utf-8")
+    for p in paginas:
+        doel = map_ / p.bestand
+        tmp = doel.with_name(f".{p.bestand}.tmp")
+        tmp.write_text(rapport.html(p), encoding="utf-8")
         tmp.replace(doel)
         uit.append(doel)
-
-    if gebied is None:
-        schrijf(bestandsnaam_overzicht(pub.editie), rapport.overzicht())
-        codes = pub.focusgebieden()["gebied_code"].to_list()
-    else:
-        codes = [gebied]
-    for code in codes:
-        schrijf(bestandsnaam_gebied(code, pub.editie), rapport.gebied(code))
     return uit

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
-
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.rapportage.grafieken import Spec, spec, veld
 
 GEOMETRIE_MAP = "leefbaarometer/buurtgeometrie_2024"
 PEILJAAR = 2024
@@ -186,10 +185,10 @@ def _features(
     return uit
 
 
-def _kleurschaal() -> alt.Scale:
+def _kleurschaal() -> dict[str, list[str]]:
     domein = [f"{k} {n}" for k, n in KLASSE_NAMEN.items()] + [GEEN_SCORE]
     kleuren = [*KLASSE_KLEUREN.values(), GEEN_KLEUR]
-    return alt.Scale(domain=domein, range=kleuren)
+    return {"domain": domein, "range": kleuren}
 
 
 def kaart(
@@ -202,38 +201,43 @@ def kaart(
     breedte: int = 420,
     hoogte: int = 380,
     legenda: bool = True,
-) -> alt.LayerChart | alt.FacetChart:
+) -> Spec:
     """One map: the area's buurten in full colour and outlined, the rest of the gemeente faded."""
     features = _features(
         rond_gebied(buurten, lidmaatschap), lidmaatschap, klassen or {}, gebied_namen or {}
     )
-    data = alt.Data(values=features)
-    kleur = alt.Color(
-        "properties.klasse_naam:N",
+    kleur = veld(
+        "properties.klasse_naam",
+        "nominal",
+        legend={"orient": "right", "symbolType": "square"} if legenda else None,
         scale=_kleurschaal(),
         title="Leefbaarometer 2024",
-        legend=alt.Legend(orient="right", symbolType="square") if legenda else None,
     )
     tooltip = [
-        alt.Tooltip("properties.buurt:N", title="Buurt"),
-        alt.Tooltip("properties.gebied:N", title="Gebied"),
-        alt.Tooltip("properties.klasse_naam:N", title="Klasse"),
+        veld("properties.buurt", "nominal", title="Buurt"),
+        veld("properties.gebied", "nominal", title="Gebied"),
+        veld("properties.klasse_naam", "nominal", title="Klasse"),
     ]
     # The surroundings in neutral grey: colour is kept for the area so it stands out.
-    rest = (
-        alt.Chart(data)
-        .mark_geoshape(stroke="#ffffff", strokeWidth=0.4, fill=REST_KLEUR)
-        .encode(tooltip=tooltip)
-        .transform_filter("!datum.properties.in_gebied")
-    )
-    gebied = (
-        alt.Chart(data)
-        .mark_geoshape(stroke="#222222", strokeWidth=0.7)
-        .encode(color=kleur, tooltip=tooltip)
-        .transform_filter("datum.properties.in_gebied")
-    )
-    return alt.layer(rest, gebied).properties(
-        title=titel, width=breedte, height=hoogte, projection=alt.Projection(type="mercator")
+    rest = {
+        "mark": {"type": "geoshape", "fill": REST_KLEUR, "stroke": "#ffffff", "strokeWidth": 0.4},
+        "encoding": {"tooltip": tooltip},
+        "transform": [{"filter": "!datum.properties.in_gebied"}],
+    }
+    gebied = {
+        "mark": {"type": "geoshape", "stroke": "#222222", "strokeWidth": 0.7},
+        "encoding": {"color": kleur, "tooltip": tooltip},
+        "transform": [{"filter": "datum.properties.in_gebied"}],
+    }
+    return spec(
+        {
+            "layer": [rest, gebied],
+            "data": {"values": features},
+            "height": hoogte,
+            "projection": {"type": "mercator"},
+            "title": titel,
+            "width": breedte,
+        }
     )
 
 
