@@ -371,6 +371,9 @@ def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
     )
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def laad_catalogus(map_: Path | None = None) -> Catalogus:
     """Read and cross-check every ``*.yaml`` in the catalogue folder."""
     map_ = map_ or CATALOGUS_MAP
@@ -381,7 +384,8 @@ def laad_catalogus(map_: Path | None = None) -> Catalogus:
     indicatoren: list[Indicator] = []
     for bestand in bestanden:
         try:
-            inhoud = yaml.safe_load(bestand.read_text(encoding="utf-8")) or {}
+            # The C loader (libyaml) reads the same safe subset ~10x faster than safe_load.
+            inhoud = yaml.load(bestand.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except yaml.YAMLError as exc:
             raise CatalogusFout(f"{bestand.name} is geen geldige YAML: {exc}") from exc
         if not isinstance(inhoud, dict) or set(inhoud) - {"variabelen", "indicatoren"}:
