@@ -76,14 +76,10 @@ def test_snapshotbestand_via_symlink_naar_buiten_wordt_geweigerd(tmp_path: Path)
         Snapshot(map_).csv(rel)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NIET GEHOUDEN (docs/security.md): retourbestanden() volgt symlinks in de "
-    "retourenmap; de inhoud van het doel komt in de afwijzingsmelding.",
-)
 def test_retour_via_symlink_naar_buiten_wordt_niet_gelezen(tmp_path: Path) -> None:
     """Threat: a symlink in the returns drop folder pointing at a file elsewhere on the server.
-    Should hold: the link is skipped or refused without reading (or quoting) the target."""
+    Holds: the link is skipped without reading (or quoting) the target; the same for the
+    ministry's scheme-export folder."""
     from nplv_monitor.realisatie import intake
 
     geheim = tmp_path / "geheim.csv"
@@ -94,6 +90,12 @@ def test_retour_via_symlink_naar_buiten_wordt_niet_gelezen(tmp_path: Path) -> No
     v = intake.verwerk_map(drop)
     assert "hunter2" not in str(v.afgewezen) + "".join(str(f) for f in v.geweigerd)
     assert intake.retourbestanden(drop) == []
+    from nplv_monitor.realisatie import regelingen
+
+    (drop / "export.csv").symlink_to(geheim)
+    df, fouten = regelingen.lees_exportmap(drop)
+    assert df.height == 0
+    assert fouten == []
 
 
 @pytest.mark.parametrize(

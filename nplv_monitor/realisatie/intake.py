@@ -516,15 +516,32 @@ class Verwerking:
     al_bekend: list[str]
 
 
-def retourbestanden(map_: Path) -> list[Path]:
-    """Return files in the drop folder (Excel's own lock files ``~$…`` and hidden files skipped)."""
+def bestanden_in_map(
+    map_: Path, extensies: set[str] | frozenset[str] | tuple[str, ...]
+) -> list[Path]:
+    """Regular files directly in a drop folder, never anything that leads outside it.
+
+    Symlinks are skipped without being opened: a link in the drop folder could point at any file
+    on the server, and its content would end up in a rejection message. Excel's own lock files
+    (``~$…``) and hidden files are skipped too.
+    """
     if not map_.is_dir():
         return []
+    basis = map_.resolve()
     return sorted(
         p
         for p in map_.iterdir()
-        if p.is_file() and p.suffix.lower() in EXTENSIES and not p.name.startswith(("~$", "."))
+        if not p.is_symlink()
+        and p.is_file()
+        and p.resolve().parent == basis
+        and p.suffix.lower() in extensies
+        and not p.name.startswith(("~$", "."))
     )
+
+
+def retourbestanden(map_: Path) -> list[Path]:
+    """Return files in the drop folder (see :func:`bestanden_in_map`)."""
+    return bestanden_in_map(map_, EXTENSIES)
 
 
 def _versies(historie: pl.DataFrame) -> pl.DataFrame:

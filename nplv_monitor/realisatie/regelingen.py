@@ -24,7 +24,7 @@ import yaml
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.realisatie import gebieden
-from nplv_monitor.realisatie.intake import ontvangen_op, sha256
+from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op, sha256
 from nplv_monitor.realisatie.meldingen import GepubliceerdFout, Melding, RegelingFout
 
 GEPUBLICEERD_CSV = "nplv/realisatie_gepubliceerd.csv"
@@ -280,7 +280,7 @@ def lees_exportmap(map_: Path) -> tuple[pl.DataFrame, list[RegelingFout]]:
     """All exports in ``map_``: accepted rows (newest file wins per key) and the rejected files."""
     goed: list[pl.DataFrame] = []
     fout: list[RegelingFout] = []
-    for pad in sorted(map_.glob("*.csv")) if map_.is_dir() else []:
+    for pad in bestanden_in_map(map_, (".csv",)):
         try:
             goed.append(lees_gebiedsexport(pad))
         except RegelingFout as exc:
