@@ -186,6 +186,46 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
     return [status.alias("status"), toelichting.alias("status_toelichting")]
 
 
+class DekkingBasis:
+    """The indicator-independent parts of ``dekking``, computed once per run.
+
+    The reference population of every member unit (``leden_ref``) and its total per gebied and
+    level depend only on the membership; the population present in a table depends only on which
+    units the table has. Many indicators share a table (KWB 2020 fills dozens), so that part is
+    cached per set of table units — keyed by the units themselves, compared exactly.
+    """
+
+    def __init__(self, lidmaatschap: pl.DataFrame, referentie: pl.DataFrame) -> None:
+        niv = pl.col("regiocode").str.slice(0, 2)
+        self.leden_ref = lidmaatschap.join(
+            referentie, on=["indelingsjaar", "regiocode"], how="left"
+        ).with_columns(_niv=niv)
+        self.totaal_per_niveau = self.leden_ref.group_by(
+            "gebied_code", "indelingsjaar", "_niv"
+        ).agg(pl.col("inwoners_ref").sum().alias("_p_alle"))
+        self._cache: dict[
+            tuple[int, int], list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
+        ] = {}
+
+    def tabeldelen(self, tabel_eenheden: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(totaal, aanwezig) for the units of one table/peiljaar selection."""
+        eenheden = tabel_eenheden.sort("tabel_id", "peiljaar", "indelingsjaar", "regiocode")
+        sleutel = (eenheden.height, int(eenheden.hash_rows(seed=0).sum()))
+        for bekend, totaal, aanwezig in self._cache.get(sleutel, []):
+            if bekend.equals(eenheden):
+                return totaal, aanwezig
+        niv = pl.col("regiocode").str.slice(0, 2)
+        tabel_niveau = eenheden.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
+        totaal = self.totaal_per_niveau.join(tabel_niveau, on="_niv").drop("_niv")
+        aanwezig = (
+            self.leden_ref.join(eenheden, on=["indelingsjaar", "regiocode"], how="inner")
+            .group_by("gebied_code", "indelingsjaar", "tabel_id", "peiljaar")
+            .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
+        )
+        self._cache.setdefault(sleutel, []).append((eenheden, totaal, aanwezig))
+        return totaal, aanwezig
+
+
 def aggregeer_indicator(
     metingen: pl.DataFrame,
     lidmaatschap: pl.DataFrame,
@@ -194,8 +234,13 @@ def aggregeer_indicator(
     referentie: pl.DataFrame | None = None,
     drempel: float = DEKKING_DREMPEL,
     gepubliceerd_voorrang: bool = True,
+    dekking_basis: DekkingBasis | None = None,
 ) -> pl.DataFrame:
-    """Values of one indicator for every gebied in ``lidmaatschap`` (and published regions)."""
+    """Values of one indicator for every gebied in ``lidmaatschap`` (and published regions).
+
+    ``dekking_basis`` carries the parts of the coverage computation that do not depend on the
+    indicator; :func:`aggregeer` shares one across all indicators so they are computed once.
+    """
     teller = _eenheden_teller(metingen, ind)
     if teller.height == 0:
         return pl.DataFrame(schema=RESULTAAT_SCHEMA)
@@ -209,7 +254,9 @@ def aggregeer_indicator(
         teller = teller.with_columns(
             bekend=pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
         )
-    ref = referentie if referentie is not None else referentiebevolking(metingen)
+    if dekking_basis is None:
+        ref = referentie if referentie is not None else referentiebevolking(metingen)
+        dekking_basis = DekkingBasis(lidmaatschap, ref)
     tabel_keys = [
         "bron",
         "tabel_id",
@@ -232,23 +279,8 @@ def aggregeer_indicator(
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
-    niv = pl.col("regiocode").str.slice(0, 2)
     tabel_eenheden = laag.select("tabel_id", "peiljaar", "indelingsjaar", "regiocode").unique()
-    tabel_niveau = laag.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
-    leden_ref = lidmaatschap.join(ref, on=["indelingsjaar", "regiocode"], how="left").with_columns(
-        _niv=niv
-    )
-    totaal = (
-        leden_ref.group_by("gebied_code", "indelingsjaar", "_niv")
-        .agg(pl.col("inwoners_ref").sum().alias("_p_alle"))
-        .join(tabel_niveau, on="_niv")
-        .drop("_niv")
-    )
-    aanwezig = (
-        leden_ref.join(tabel_eenheden, on=["indelingsjaar", "regiocode"], how="inner")
-        .group_by("gebied_code", "indelingsjaar", "tabel_id", "peiljaar")
-        .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
-    )
+    totaal, aanwezig = dekking_basis.tabeldelen(tabel_eenheden)
     agg = (
         agg.join(totaal, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
         .join(aanwezig, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
@@ -392,12 +424,15 @@ def aggregeer(
 ) -> pl.DataFrame:
     """All indicators of ``families`` for every gebied."""
     ref = referentiebevolking(metingen)
+    basis = DekkingBasis(lidmaatschap, ref)
     delen = []
     for ind in catalogus.van_familie(*families):
         if ind.maat == "gepubliceerd":
             delen.append(gepubliceerd_via_gemeente(metingen, ind, gebieden))
         else:
             delen.append(
-                aggregeer_indicator(metingen, lidmaatschap, ind, referentie=ref, drempel=drempel)
+                aggregeer_indicator(
+                    metingen, lidmaatschap, ind, drempel=drempel, dekking_basis=basis
+                )
             )
     return pl.concat(delen) if delen else pl.DataFrame(schema=RESULTAAT_SCHEMA)
