@@ -42,3 +42,20 @@ def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 [bron_assets.kwb], partition_key=jaar, resources=resources
             ).success
     return pad
+
+
+@pytest.fixture(scope="session")
+def volledige_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Output folder of one full build (``nplv-monitor build`` machinery: every asset, the
+    published DuckDB file and the report) on the shipped snapshot, shared by the whole session.
+    Treat it as read-only."""
+    from nplv_monitor.definitions import defs
+    from nplv_monitor.orkestratie.build import bouw
+
+    uit = tmp_path_factory.mktemp("volledige_build") / "output"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NPLV_OUTPUT_DIR", str(uit))
+        mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
+        mp.delenv("NPLV_ONLINE", raising=False)
+        bouw(definitions=defs, melden=lambda _regel: None)
+    return uit

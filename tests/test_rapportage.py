@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -22,21 +20,9 @@ from nplv_monitor.rapportage import excel, html, maak
 
 
 @pytest.fixture(scope="session")
-def gebouwd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def gebouwd(volledige_build: Path) -> Path:
     """Output folder of one full build (publication + report) on the shipped snapshot."""
-    from nplv_monitor.definitions import defs
-    from nplv_monitor.orkestratie.build import bouw
-
-    uit = tmp_path_factory.mktemp("rapportage") / "output"
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        # The publication asset still reads context.run_id (deprecated in dagster 1.13); that is
-        # the publicatie stage's to change, and this fixture only needs its output.
-        warnings.filterwarnings("ignore", message=r"AssetExecutionContext\.run_id is deprecated")
-        mp.setenv("NPLV_OUTPUT_DIR", str(uit))
-        mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
-        mp.delenv("NPLV_ONLINE", raising=False)
-        bouw(definitions=defs, melden=lambda _regel: None)
-        yield uit
+    return volledige_build
 
 
 def _db(uit: Path) -> duckdb.DuckDBPyConnection:
