@@ -5,7 +5,8 @@
   published value for Nederland, or a fixed year; waarde_basisjaar, verandering_sinds_basis,
   verschil_nederland_basisjaar and verandering_verschil follow from it (gebiedseffect only);
 - percentiel_wijken: share of all wijken of the country with a value at or below the gebied's
-  (same indicator and peiljaar), 0–100 (gebiedseffect only);
+  (same indicator and peiljaar), 0–100 (gebiedseffect only); empty where the source covers less
+  than 90% of the country's wijken (e.g. the police extract of the 19 NPLV gemeenten);
 - actueel: per gebied and indicator the latest peiljaar with a published value ("the current
   value": the latest table in which the variable is filled for that gebied).
 """
@@ -67,13 +68,47 @@ def met_basisjaar(
     )
 
 
-def met_percentiel(df: pl.DataFrame, effect: list[str]) -> pl.DataFrame:
+#: A rank "among all wijken of the country" needs values for nearly all of them; a source that
+#: covers only some gemeenten (the police extract: the 19 NPLV gemeenten) gets no percentile.
+MIN_DEKKING_WIJKEN = 0.9
+
+
+def _landelijke_indicatoren(
+    df: pl.DataFrame, effect: list[str], landelijke_indelingsjaren: list[int] | None = None
+) -> pl.DataFrame:
+    """(indicator_code, peiljaar) whose wijken with a value cover >= 90% of the country's wijken
+    of that indeling year (the country's wijken: every wijk code any source has for that year).
+
+    ``landelijke_indelingsjaren``: the indeling years for which a national region list exists
+    (the reference population); in other years (SES-WOA 2014-2019, truncated to Amsterdam in the
+    snapshot) the country's wijken are unknown, so no rank is given.
+    """
+    wijk = df.filter(pl.col("gebied_soort") == "wijk")
+    if landelijke_indelingsjaren is not None:
+        wijk = wijk.filter(pl.col("indelingsjaar").is_in(landelijke_indelingsjaren))
+    land = wijk.group_by("indelingsjaar").agg(pl.col("gebied_code").n_unique().alias("_land"))
+    return (
+        wijk.filter((pl.col("status") == "ok") & pl.col("indicator_code").is_in(effect))
+        .group_by("indicator_code", "peiljaar", "indelingsjaar")
+        .agg(pl.col("gebied_code").n_unique().alias("_met_waarde"))
+        .join(land, on="indelingsjaar")
+        .filter(pl.col("_met_waarde") >= MIN_DEKKING_WIJKEN * pl.col("_land"))
+        .select("indicator_code", "peiljaar")
+        .unique()
+    )
+
+
+def met_percentiel(
+    df: pl.DataFrame, effect: list[str], landelijke_indelingsjaren: list[int] | None = None
+) -> pl.DataFrame:
+    landelijk = _landelijke_indicatoren(df, effect, landelijke_indelingsjaren)
     wijken = (
         df.filter(
             (pl.col("gebied_soort") == "wijk")
             & (pl.col("status") == "ok")
             & pl.col("indicator_code").is_in(effect)
         )
+        .join(landelijk, on=["indicator_code", "peiljaar"], how="semi")
         .select("indicator_code", "peiljaar", pl.col("waarde").alias("_w"))
         .sort("_w")
         .with_columns(

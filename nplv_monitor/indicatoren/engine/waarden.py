@@ -6,7 +6,12 @@ import polars as pl
 
 from nplv_monitor.indicatoren import vergelijking
 from nplv_monitor.indicatoren.catalogus import BRONNEN, Catalogus
-from nplv_monitor.indicatoren.engine.aggregatie import DEKKING_DREMPEL, RESULTAAT_SCHEMA, aggregeer
+from nplv_monitor.indicatoren.engine.aggregatie import (
+    DEKKING_DREMPEL,
+    RESULTAAT_SCHEMA,
+    aggregeer,
+    referentiebevolking,
+)
 
 HOOFDGEBIED_SOORTEN = (
     "focusgebied",
@@ -137,7 +142,12 @@ def indicatorwaarden(
     effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
     df = vergelijking.met_nederland(df)
     df = vergelijking.met_basisjaar(df, effect, vanaf=basisjaar_vanaf, vast=basisjaar)
-    df = vergelijking.met_percentiel(df, effect)
+    landelijk = (
+        referentiebevolking(metingen)["indelingsjaar"].unique().sort().to_list()
+        if metingen.height
+        else []
+    )
+    df = vergelijking.met_percentiel(df, effect, landelijk)
     df = vergelijking.met_actueel(df)
     meta = pl.DataFrame(
         [
