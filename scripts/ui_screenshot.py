@@ -58,7 +58,38 @@ def _locatie_geladen(url: str) -> bool:
     return bool(entries) and all(s == "RepositoryLocation" for s in soorten)
 
 
-def maak(uit: Path, wachttijd_s: float = 120.0) -> Path:
+LOCATIE = "nplv_monitor.definitions:defs"
+
+
+def _foto(browser: str, profiel: Path, uit: Path, url: str, venster: str) -> None:
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profiel}",
+            f"--screenshot={uit}",
+            f"--window-size={venster}",
+            "--virtual-time-budget=25000",
+            "--hide-scrollbars",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    if not uit.exists() or uit.stat().st_size == 0:
+        raise RuntimeError(f"chromium maakte geen screenshot in {uit}")
+
+
+def maak(uit: Path, wachttijd_s: float = 120.0, groepen: dict[str, Path] | None = None) -> Path:
+    """Screenshot of the global asset lineage to ``uit``; ``groepen`` maps an asset group name to
+    a file for a screenshot of that group's assets (cards with their checks)."""
     browser = chromium()
     if browser is None:
         raise RuntimeError("chromium ontbreekt (apt-get install -y chromium)")
@@ -109,27 +140,16 @@ def maak(uit: Path, wachttijd_s: float = 120.0) -> Path:
                 time.sleep(0.5)
             uit.parent.mkdir(parents=True, exist_ok=True)
             profiel = Path(tmp) / "chromium"
-            subprocess.run(
-                [
+            _foto(browser, profiel, uit, f"{url}/asset-groups", "1600,1000")
+            for groep, pad in (groepen or {}).items():
+                pad.parent.mkdir(parents=True, exist_ok=True)
+                _foto(
                     browser,
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    f"--user-data-dir={profiel}",
-                    f"--screenshot={uit}",
-                    "--window-size=1600,1000",
-                    "--virtual-time-budget=25000",
-                    "--hide-scrollbars",
-                    f"{url}/asset-groups",
-                ],
-                check=True,
-                capture_output=True,
-                timeout=180,
-            )
+                    profiel,
+                    pad,
+                    f"{url}/locations/{LOCATIE}/asset-groups/{groep}",
+                    "2000,1100",
+                )
         finally:
             proc.terminate()
             try:
@@ -138,8 +158,6 @@ def maak(uit: Path, wachttijd_s: float = 120.0) -> Path:
                 proc.kill()
                 proc.wait()
             logboek.close()
-    if not uit.exists() or uit.stat().st_size == 0:
-        raise RuntimeError(f"chromium maakte geen screenshot in {uit}")
     return uit
 
 
@@ -147,7 +165,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--uit", type=Path, default=ROOT / "docs" / "dagster_asset_graph.png")
     args = p.parse_args()
-    print(f"screenshot: {maak(args.uit)}")
+    p_groep = args.uit.with_name("dagster_groep_indicatoren.png")
+    print(f"screenshot: {maak(args.uit, groepen={'indicatoren': p_groep})}")
+    print(f"screenshot: {p_groep}")
     return 0
 
 
