@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,11 +72,37 @@ def schrijf_tabel(
     only rows matching those column values are replaced — the pattern for a partition (one CBS
     year) of a shared table. Columns are matched by name, never by position.
     """
-    schema, tabel = splits(doel)
+    schrijf_tabellen(con, [(doel, df, vervang_waar)])
+    return df.height
+
+
+def schrijf_tabellen(
+    con: duckdb.DuckDBPyConnection,
+    delen: Sequence[tuple[str, pl.DataFrame, Mapping[str, Any] | None]],
+) -> None:
+    """Write several tables (doel, frame, vervang_waar — as :func:`schrijf_tabel`) in ONE
+    transaction: tables that belong together (an asset with several outputs) change together or
+    not at all."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.register("_nplv_nieuw", df.to_arrow())
+        for doel, df, vervang_waar in delen:
+            _schrijf(con, doel, df, vervang_waar)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _schrijf(
+    con: duckdb.DuckDBPyConnection,
+    doel: str,
+    df: pl.DataFrame,
+    vervang_waar: Mapping[str, Any] | None,
+) -> None:
+    schema, tabel = splits(doel)
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.register("_nplv_nieuw", df.to_arrow())
+    try:
         if vervang_waar is None:
             con.execute(
                 f"CREATE OR REPLACE TABLE {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0"
@@ -90,12 +116,8 @@ def schrijf_tabel(
                 f"DELETE FROM {schema}.{tabel} WHERE {voorwaarden}", list(vervang_waar.values())
             )
         con.execute(f"INSERT INTO {schema}.{tabel} BY NAME SELECT * FROM _nplv_nieuw")
+    finally:
         con.unregister("_nplv_nieuw")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return df.height
 
 
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:

@@ -7,7 +7,8 @@ failure raises so the step fails with the failing rows in the message and in the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
@@ -15,7 +16,7 @@ import duckdb
 import polars as pl
 
 from nplv_monitor import validatie
-from nplv_monitor.db import schrijf_tabel
+from nplv_monitor.db import schrijf_tabellen
 from nplv_monitor.errors import ValidatieFout
 
 CHECK_NAAM = "pandera_schema"
@@ -67,6 +68,19 @@ def _markdown(df: pl.DataFrame) -> str:
     return "\n".join([kop, streep, *rijen])
 
 
+@dataclass(frozen=True)
+class Tabel:
+    """One table an asset writes: the frame, its schema and where it goes."""
+
+    df: pl.DataFrame
+    schema_naam: str
+    doel: str
+    asset_key: dg.AssetKey | None = None
+    vervang_waar: Mapping[str, Any] | None = None
+    bron: str | None = None
+    extra_metadata: Mapping[str, Any] | None = None
+
+
 def valideer_en_schrijf(
     con: duckdb.DuckDBPyConnection,
     df: pl.DataFrame,
@@ -84,31 +98,49 @@ def valideer_en_schrijf(
     On a validation failure a failed check result is yielded and then ValidatieFout is raised:
     nothing is written and downstream assets do not run.
     """
-    try:
-        gevalideerd = validatie.valideer(df, schema_naam, bron=bron)
-    except ValidatieFout as fout:
-        fc = fout.failure_cases
+    yield from valideer_en_schrijf_alle(
+        con,
+        [Tabel(df, schema_naam, doel, asset_key, vervang_waar, bron, extra_metadata)],
+    )
+
+
+def valideer_en_schrijf_alle(
+    con: duckdb.DuckDBPyConnection, tabellen: Sequence[Tabel]
+) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """The same for an asset with several tables (``@dg.multi_asset``): every table is validated
+    before any is written, and all are written in one transaction — a failure in the last table
+    leaves the first ones as they were too."""
+    gevalideerd: list[pl.DataFrame] = []
+    for t in tabellen:
+        try:
+            gevalideerd.append(validatie.valideer(t.df, t.schema_naam, bron=t.bron))
+        except ValidatieFout as fout:
+            fc = fout.failure_cases
+            yield dg.AssetCheckResult(
+                check_name=CHECK_NAAM,
+                asset_key=t.asset_key,
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={
+                    "melding": dg.MetadataValue.text(str(fout)),
+                    "foute_rijen": dg.MetadataValue.md(
+                        _markdown(fc.head(20)) if isinstance(fc, pl.DataFrame) else "-"
+                    ),
+                },
+            )
+            raise
+    for t, df in zip(tabellen, gevalideerd, strict=True):
         yield dg.AssetCheckResult(
             check_name=CHECK_NAAM,
-            asset_key=asset_key,
-            passed=False,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "melding": dg.MetadataValue.text(str(fout)),
-                "foute_rijen": dg.MetadataValue.md(
-                    _markdown(fc.head(20)) if isinstance(fc, pl.DataFrame) else "-"
-                ),
-            },
+            asset_key=t.asset_key,
+            passed=True,
+            metadata={"rijen": df.height},
         )
-        raise
-    yield dg.AssetCheckResult(
-        check_name=CHECK_NAAM,
-        asset_key=asset_key,
-        passed=True,
-        metadata={"rijen": gevalideerd.height},
+    schrijf_tabellen(
+        con, [(t.doel, df, t.vervang_waar) for t, df in zip(tabellen, gevalideerd, strict=True)]
     )
-    schrijf_tabel(con, doel, gevalideerd, vervang_waar=vervang_waar)
-    yield dg.MaterializeResult(
-        asset_key=asset_key,
-        metadata={**tabel_metadata(gevalideerd, schema_naam, doel), **(extra_metadata or {})},
-    )
+    for t, df in zip(tabellen, gevalideerd, strict=True):
+        yield dg.MaterializeResult(
+            asset_key=t.asset_key,
+            metadata={**tabel_metadata(df, t.schema_naam, t.doel), **(t.extra_metadata or {})},
+        )

@@ -46,17 +46,17 @@ def metingen(werkdb: WerkDatabase) -> Resultaat:
     """Bouwt metingen.metingen en metingen.bronvariabelen uit de bron.*-tabellen."""
     with werkdb.verbinding() as con:
         m = bouw.bouw_metingen(bronframes.uit_database(con), laad_catalogus())
-        yield from materialisatie.valideer_en_schrijf(
+        yield from materialisatie.valideer_en_schrijf_alle(
             con,
-            m.metingen,
-            schema_naam="metingen.metingen",
-            doel="metingen.metingen",
-            asset_key=METINGEN_KEY,
-        )
-        yield from materialisatie.valideer_en_schrijf(
-            con,
-            m.bronvariabelen,
-            schema_naam="metingen.bronvariabelen",
-            doel="metingen.bronvariabelen",
-            asset_key=BRONVARIABELEN_KEY,
+            [
+                materialisatie.Tabel(
+                    m.metingen, "metingen.metingen", "metingen.metingen", METINGEN_KEY
+                ),
+                materialisatie.Tabel(
+                    m.bronvariabelen,
+                    "metingen.bronvariabelen",
+                    "metingen.bronvariabelen",
+                    BRONVARIABELEN_KEY,
+                ),
+            ],
         )

@@ -11,10 +11,9 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from nplv_monitor import materialisatie, validatie
+from nplv_monitor import materialisatie
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.db import WerkDatabase, lees
-from nplv_monitor.errors import ValidatieFout
 from nplv_monitor.realisatie import indicatoren, intake, mappen, regelingen
 
 CIJFERS = "realisatie.regelingen_cijfers"
@@ -123,23 +122,17 @@ def retouren(
         for fout in v.geweigerd:
             context.log.warning(str(fout))
         tabellen = {ANTWOORDEN: v.antwoorden, HISTORIE: v.historie, AFGEWEZEN: v.afgewezen}
-        # Validate all three before writing any, so a failure leaves every table as it was.
-        fout_tabel = None
-        for tabel, df in tabellen.items():
-            try:
-                validatie.valideer(df, tabel)
-            except ValidatieFout:
-                fout_tabel = tabel
-                break
-        volgorde = [fout_tabel] if fout_tabel else list(tabellen)
         meta = {"map": str(map_), "nieuw_goedgekeurd": ", ".join(v.geaccepteerd) or "geen",
                 "nieuw_geweigerd": ", ".join(f.bestand for f in v.geweigerd) or "geen",
                 "al_bekend": len(v.al_bekend)}  # fmt: skip
-        for tabel in volgorde:
-            yield from materialisatie.valideer_en_schrijf(
-                con, tabellen[tabel], schema_naam=tabel, doel=tabel, asset_key=_key(tabel),
-                extra_metadata=meta,
-            )  # fmt: skip
+        # All three are validated before any is written, and written together.
+        yield from materialisatie.valideer_en_schrijf_alle(
+            con,
+            [
+                materialisatie.Tabel(df, tabel, tabel, _key(tabel), extra_metadata=meta)
+                for tabel, df in tabellen.items()
+            ],
+        )
 
 
 @dg.asset(
