@@ -134,6 +134,27 @@ def _woordkeuze_en_toelichting(r: dict[str, Any]) -> list[str]:
     return [str(t) for t in (woord, toel) if t]
 
 
+def _actielijn(
+    anker: str, rijen: list[dict[str, Any]], bron_rijen: list[dict[str, Any]], figuren: list[Figuur]
+) -> dict[str, Any]:
+    """One actielijn section of a page: its table rows, sources line and charts."""
+    return {
+        "anker": anker,
+        "naam": ACTIELIJN_NAMEN[anker],
+        "rijen": rijen,
+        "bronnen": _bronnen(bron_rijen),
+        "figuren": figuren,
+    }
+
+
+def _te_tonen(actielijnen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The framework's three actielijnen always get a section (an empty one says so); the
+    integraal line only when it has rows."""
+    return [
+        a for a in actielijnen if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
+    ]
+
+
 def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
     """Why values are withheld or missing, grouped so one reason is said once; plus the note on
     the first (own) area's published value, which can matter (e.g. 'value of the gemeente')."""
@@ -470,20 +491,8 @@ class _Rapport:
                     fig = self._figuur(code, vergelijk, "Alle focusgebieden samen en Nederland")
                     if fig:
                         figuren.append(fig)
-            actielijnen.append(
-                {
-                    "anker": a,
-                    "naam": ACTIELIJN_NAMEN[a],
-                    "rijen": rijen,
-                    "bronnen": _bronnen(bron_rijen),
-                    "figuren": figuren,
-                }
-            )
-        actielijnen = [
-            a
-            for a in actielijnen
-            if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
-        ]
+            actielijnen.append(_actielijn(a, rijen, bron_rijen, figuren))
+        actielijnen = _te_tonen(actielijnen)
         ctx = self._basis(
             "NPLV-monitor: voortgangsrapportage, bijlage",
             f"Editie {self.pub.editie} · alle focusgebieden samen tegenover Nederland",
@@ -545,20 +554,8 @@ class _Rapport:
                     )
                     if fig:
                         figuren.append(fig)
-            actielijnen.append(
-                {
-                    "anker": a,
-                    "naam": ACTIELIJN_NAMEN[a],
-                    "rijen": rijen,
-                    "bronnen": _bronnen(bron_rijen),
-                    "figuren": figuren,
-                }
-            )
-        actielijnen = [
-            a
-            for a in actielijnen
-            if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
-        ]
+            actielijnen.append(_actielijn(a, rijen, bron_rijen, figuren))
+        actielijnen = _te_tonen(actielijnen)
         ctx = self._basis(
             f"NPLV-monitor: {verg[0][2]}",
             f"Editie {self.pub.editie} · focusgebied in {verg[1][2]} tegenover gemeente, rest van de gemeente en Nederland",
