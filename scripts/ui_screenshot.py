@@ -61,18 +61,26 @@ def _locatie_geladen(url: str) -> bool:
 LOCATIE = "nplv_monitor.definitions:defs"
 
 
+def headless_vlaggen(profiel: Path) -> list[str]:
+    """Flags for Debian's chromium on a machine without internet: headless, as root, and none of
+    the background connections it would otherwise try (and have refused) at every start."""
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profiel}",
+    ]
+
+
 def _foto(browser: str, profiel: Path, uit: Path, url: str, venster: str) -> None:
     subprocess.run(
         [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profiel}",
+            *headless_vlaggen(profiel),
             f"--screenshot={uit}",
             f"--window-size={venster}",
             "--virtual-time-budget=25000",

@@ -6,7 +6,9 @@ touch ``output/`` of the checkout and can run in any order.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -59,3 +61,16 @@ def volledige_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.delenv("NPLV_ONLINE", raising=False)
         bouw(definitions=defs, melden=lambda _regel: None)
     return uit
+
+
+@pytest.fixture(scope="session")
+def ui_screenshot() -> ModuleType:
+    """scripts/ui_screenshot.py (not a package): chromium lookup, its flags, the UI screenshots."""
+    spec = importlib.util.spec_from_file_location(
+        "ui_screenshot", Path(__file__).resolve().parent.parent / "scripts" / "ui_screenshot.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

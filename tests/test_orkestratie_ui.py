@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location(
-    "ui_screenshot", ROOT / "scripts" / "ui_screenshot.py"
-)
-assert _spec is not None
-assert _spec.loader is not None
-ui_screenshot = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ui_screenshot)
-
 
 @pytest.mark.browser
-def test_asset_graaf_screenshot(tmp_path: Path) -> None:
+def test_asset_graaf_screenshot(tmp_path: Path, ui_screenshot: ModuleType) -> None:
     if ui_screenshot.chromium() is None:
         pytest.skip("chromium ontbreekt (apt-get install -y chromium)")
     uit = ui_screenshot.maak(tmp_path / "graaf.png")

@@ -8,9 +8,9 @@ file independently and compare.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import openpyxl
@@ -182,22 +182,15 @@ def test_report_commando_voor_een_gebied(gebouwd: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_chromium_toont_overzicht_met_grafieken(gebouwd: Path, tmp_path: Path) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+def test_chromium_toont_overzicht_met_grafieken(
+    gebouwd: Path, tmp_path: Path, ui_screenshot: ModuleType
+) -> None:
+    chromium = ui_screenshot.chromium()
     if chromium is None:
         pytest.skip("Debian's chromium is niet geïnstalleerd (apt-get install -y chromium)")
     (pad,) = [p for p in (gebouwd / "rapportage").glob("*.html") if p.stem.count("_") == 1]
     png = tmp_path / "overzicht.png"
-    vlaggen = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profiel'}",
-    ]
+    vlaggen = ui_screenshot.headless_vlaggen(tmp_path / "profiel")
     subprocess.run(
         [chromium, *vlaggen, f"--screenshot={png}", "--window-size=1400,3000", pad.as_uri()],
         check=True,
