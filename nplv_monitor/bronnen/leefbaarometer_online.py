@@ -45,7 +45,7 @@ class LeefbaarometerResultaat:
 
 
 class _Tijdelijk(Exception):
-    pass
+    """A failure worth retrying (connection error, timeout, HTTP 5xx/429)."""
 
 
 def _download(url: str, timeout_s: float, pogingen: int, wacht_s: float) -> bytes:

@@ -55,7 +55,8 @@ class Run:
 
 
 class PlanFout(ValueError):
-    pass
+    """The assets in Definitions cannot be split into runs (their partitions definitions depend on
+    each other in a cycle)."""
 
 
 def _specs(assets: Sequence[dg.AssetsDefinition]) -> list[tuple[dg.AssetsDefinition, dg.AssetKey]]:

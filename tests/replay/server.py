@@ -342,7 +342,7 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
 
 
 class _NietGevonden(Exception):
-    pass
+    """The request names a table or entity set the replay server does not serve (HTTP 404)."""
 
 
 def _json(obj: Any) -> bytes:
