@@ -9,7 +9,6 @@ replacement of an earlier version) is decided in ``verwerk_map``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import zipfile
@@ -23,6 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from nplv_monitor.bronnen.snapshot import sha256_bestand
 from nplv_monitor.realisatie import gebieden, uitvraag
 from nplv_monitor.realisatie.meldingen import Melding, RetourFout
 from nplv_monitor.realisatie.template import BLAD, KOLOMMEN
@@ -72,10 +72,6 @@ class _Tabel:
     blad: str | None
     kolomletter: dict[str, str]  # column name → letter (xlsx) or position (csv)
     rijen: list[_Rij]
-
-
-def sha256(pad: Path) -> str:
-    return hashlib.sha256(pad.read_bytes()).hexdigest()
 
 
 def ontvangen_op(pad: Path) -> datetime:
@@ -467,7 +463,7 @@ def lees_retour(pad: Path, *, verwacht_jaar: int | None = None) -> Retour:
             naam, fouten or [Melding(naam, "het bestand kon niet worden gecontroleerd.")]
         )
     gebied, jaar, antwoorden = resultaat
-    sha, ontvangen = sha256(pad), ontvangen_op(pad)
+    sha, ontvangen = sha256_bestand(pad), ontvangen_op(pad)
     df = pl.DataFrame(
         [
             {
@@ -588,7 +584,7 @@ def verwerk_map(
     geweigerd: list[RetourFout] = []
     al_bekend: list[str] = []
     for pad in retourbestanden(map_):
-        sha = sha256(pad)
+        sha = sha256_bestand(pad)
         if sha in bekend:
             al_bekend.append(pad.name)
             continue

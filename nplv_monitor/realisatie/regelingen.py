@@ -21,10 +21,10 @@ from typing import Any
 import polars as pl
 import yaml
 
-from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.realisatie import gebieden
-from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op, sha256
+from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op
 from nplv_monitor.realisatie.meldingen import GepubliceerdFout, Melding, RegelingFout
 
 GEPUBLICEERD_CSV = "nplv/realisatie_gepubliceerd.csv"
@@ -269,7 +269,7 @@ def lees_gebiedsexport(pad: Path) -> pl.DataFrame:
         fouten.append(Melding(naam, "het bestand bevat geen cijfers."))
     if fouten:
         raise RegelingFout(naam, fouten)
-    sha, ontvangen = sha256(pad), ontvangen_op(pad)
+    sha, ontvangen = sha256_bestand(pad), ontvangen_op(pad)
     return pl.DataFrame(
         [{**r, "bestand": naam, "bestand_sha256": sha, "ontvangen_op": ontvangen} for r in rijen],
         schema=GEBIED_SCHEMA,
