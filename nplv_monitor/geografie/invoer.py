@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from nplv_monitor.bronnen.cbs import strip_opvulling
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.db import lees
 
@@ -44,41 +45,37 @@ class Invoer:
     gepubliceerd: pl.DataFrame
 
 
-def _strip(kolom: str) -> pl.Expr:
-    # As in the bron tables: padding stripped, a value that was only padding becomes null.
-    waarde = pl.col(kolom).str.strip_chars()
-    return pl.when(waarde == "").then(None).otherwise(waarde)
-
-
 def _namen_2020(snap: Snapshot) -> pl.DataFrame:
-    return snap.parquet(REGIO_2020).select(
-        _strip("Key").alias("code"),
-        _strip("Title").alias("naam"),
-        _strip("Municipality").alias("gemeentecode"),
+    return strip_opvulling(snap.parquet(REGIO_2020)).select(
+        pl.col("Key").alias("code"),
+        pl.col("Title").alias("naam"),
+        pl.col("Municipality").alias("gemeentecode"),
     )
 
 
 def uit_snapshot(snapshot: Snapshot | None = None) -> Invoer:
     snap = snapshot or Snapshot()
-    kwb = snap.parquet(KWB_2020).select(
-        _strip("Codering_3").alias("code"),
+    kwb = strip_opvulling(snap.parquet(KWB_2020)).select(
+        pl.col("Codering_3").alias("code"),
         pl.col("AantalInwoners_5").cast(pl.Int64).alias("inwoners"),
     )
     regio_2020 = _namen_2020(snap).join(kwb, on="code", how="left", validate="1:1")
-    regio_2024 = snap.parquet(REGIO_2024).select(
-        _strip("Key").alias("code"),
-        _strip("Title").alias("naam"),
-        _strip("Municipality").alias("gemeentecode"),
+    regio_2024 = strip_opvulling(snap.parquet(REGIO_2024)).select(
+        pl.col("Key").alias("code"),
+        pl.col("Title").alias("naam"),
+        pl.col("Municipality").alias("gemeentecode"),
     )
-    inwoners_2024 = snap.parquet(BEVOLKING_2024).select(
-        _strip("nhood_id").alias("buurtcode"),
+    inwoners_2024 = strip_opvulling(snap.parquet(BEVOLKING_2024)).select(
+        pl.col("nhood_id").alias("buurtcode"),
         pl.col("population").cast(pl.Int64).alias("inwoners"),
     )
     wijken_2022 = (
-        snap.csv(WIJKEN_2022, columns=["wk_code", "wk_naam", "jaar"], infer_schema=False)
+        strip_opvulling(
+            snap.csv(WIJKEN_2022, columns=["wk_code", "wk_naam", "jaar"], infer_schema=False)
+        )
         .select(
-            _strip("wk_code").alias("wijkcode"),
-            _strip("wk_naam").alias("wijknaam"),
+            pl.col("wk_code").alias("wijkcode"),
+            pl.col("wk_naam").alias("wijknaam"),
             pl.col("jaar").cast(pl.Int64),
         )
         # The name of the latest measurement year (names are stable in the file; this makes it
@@ -87,9 +84,9 @@ def uit_snapshot(snapshot: Snapshot | None = None) -> Invoer:
         .unique(subset="wijkcode", keep="last", maintain_order=True)
         .select("wijkcode", "wijknaam")
     )
-    gepubliceerd = snap.csv(GEPUBLICEERD, infer_schema=False).select(
-        _strip("gebied").alias("gebied"),
-        _strip("gemeentecode").alias("gemeentecode"),
+    gepubliceerd = strip_opvulling(snap.csv(GEPUBLICEERD, infer_schema=False)).select(
+        pl.col("gebied").alias("gebied"),
+        pl.col("gemeentecode").alias("gemeentecode"),
         (pl.col("inwoners_2025_x1000").cast(pl.Int64) * 1000).alias("inwoners_2025"),
     )
     return Invoer(regio_2020, regio_2024, inwoners_2024, wijken_2022, gepubliceerd)
