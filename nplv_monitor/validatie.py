@@ -13,9 +13,11 @@ from pathlib import Path
 import pandera.errors
 import pandera.polars as pa
 import polars as pl
+from pandera.io import polars_io
 
 from nplv_monitor.config import SCHEMAS_DIR
 from nplv_monitor.errors import ValidatieFout
+from nplv_monitor.yamlbestand import lees_yaml
 
 MAX_RIJEN_IN_MELDING = 10
 
@@ -30,7 +32,9 @@ def schema(naam: str) -> pa.DataFrameSchema:
     pad = schema_pad(naam)
     if not pad.exists():
         raise ValidatieFout(naam, f"Geen schema voor tabel {naam}: {pad} bestaat niet.")
-    return pa.DataFrameSchema.from_yaml(pad)
+    # pandera's from_yaml would parse the file itself, unguarded: hand it the checked content.
+    schema_: pa.DataFrameSchema = polars_io.deserialize_schema(lees_yaml(pad))
+    return schema_
 
 
 def valideer(df: pl.DataFrame, naam: str, *, bron: str | None = None) -> pl.DataFrame:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import RegisterFout
 from nplv_monitor.geografie.indeling import BUURTJAREN
+from nplv_monitor.yamlbestand import YamlFout, lees_yaml
 
 REGISTER_PAD = ASSETS_DIR / "gebieden.yaml"
 
@@ -82,9 +82,9 @@ def _lijst(pad: Path, code: str, jaar: int, sleutel: str, waarde: Any) -> tuple[
 def lees_register(pad: Path = REGISTER_PAD) -> Register:
     """Read and structurally check the register (keys, fixed codes, years present)."""
     try:
-        ruw = yaml.safe_load(pad.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fout(pad, f"niet te lezen: {exc}") from exc
+        ruw = lees_yaml(pad)
+    except YamlFout as exc:
+        raise RegisterFout(str(exc)) from exc
     if not isinstance(ruw, dict) or not isinstance(ruw.get("gebieden"), list):
         raise _fout(pad, "verwacht een sleutel 'gebieden' met een lijst gebieden.")
     gebieden: list[Gebied] = []

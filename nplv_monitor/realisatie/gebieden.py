@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import RegisterFout
+from nplv_monitor.yamlbestand import YamlFout, lees_yaml
 
 REGISTER = ASSETS_DIR / "gebieden.yaml"
 ALLE_FOCUSGEBIEDEN = "alle_focusgebieden"
@@ -23,9 +22,9 @@ AANTAL_FOCUSGEBIEDEN = 20
 def focusgebieden() -> dict[str, str]:
     """Code → name of the focus areas in the register."""
     try:
-        ruw = yaml.safe_load(REGISTER.read_text(encoding="utf-8"))
+        ruw = lees_yaml(REGISTER)
         codes = {str(g["code"]): str(g["naam"]) for g in ruw["gebieden"]}
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+    except (YamlFout, KeyError, TypeError) as exc:
         raise RegisterFout(f"Het gebiedenregister {REGISTER} is onleesbaar: {exc!r}") from exc
     if len(codes) != AANTAL_FOCUSGEBIEDEN:
         raise RegisterFout(

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.realisatie import gebieden
 from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op
 from nplv_monitor.realisatie.meldingen import GepubliceerdFout, Melding, RegelingFout
+from nplv_monitor.yamlbestand import lees_yaml
 
 GEPUBLICEERD_CSV = "nplv/realisatie_gepubliceerd.csv"
 REGELINGEN_DIR = ASSETS_DIR / "regelingen"
@@ -36,15 +36,13 @@ _WOORD = re.compile(r"'([^']+)'")
 
 @cache
 def _maten() -> dict[tuple[str, str], dict[str, Any]]:
-    ruw = yaml.safe_load((REGELINGEN_DIR / "gepubliceerd_maten.yaml").read_text(encoding="utf-8"))
+    ruw = lees_yaml(REGELINGEN_DIR / "gepubliceerd_maten.yaml")
     return {(m["regeling"], m["kenmerk"]): m for m in ruw["maten"]}
 
 
 @cache
 def exportformaat() -> dict[str, Any]:
-    ruw: dict[str, Any] = yaml.safe_load(
-        (REGELINGEN_DIR / "gebiedsexport.yaml").read_text(encoding="utf-8")
-    )
+    ruw: dict[str, Any] = lees_yaml(REGELINGEN_DIR / "gebiedsexport.yaml")
     return ruw
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import NplvFout
+from nplv_monitor.yamlbestand import lees_yaml
 
 UITVRAAG_DIR = ASSETS_DIR / "uitvraag"
 SOORTEN = ("aantal", "fte", "percentage", "oordeel", "tekst")
@@ -81,7 +80,7 @@ def laad(jaar: int) -> Uitvraag:
         raise UitvraagFout(
             f"Er is geen uitvraag voor {jaar}: {pad} bestaat niet (wel voor: {jaren})."
         )
-    ruw = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    ruw = lees_yaml(pad)
     try:
         vragen = tuple(
             Vraag(
