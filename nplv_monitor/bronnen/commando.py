@@ -6,14 +6,24 @@ import argparse
 from pathlib import Path
 
 from nplv_monitor.bronnen.snapshot import Snapshot
-from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR, PROJECT_ROOT
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 
 
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("snapshot", help="het meegeleverde snapshot van open data")
     s = p.add_subparsers(dest="snapshot_commando", metavar="ACTIE", required=True)
-    imp = s.add_parser("importeer", help="bouw assets/snapshot opnieuw uit de gedeelde data")
-    imp.add_argument("--van", type=Path, default=PROJECT_ROOT.parent / "shared" / "data")
+    imp = s.add_parser(
+        "importeer",
+        help="bouw assets/snapshot opnieuw uit een map met de originele downloads",
+        description="Indeling van de map en herkomst van elk bestand: docs/snapshot.md.",
+    )
+    imp.add_argument(
+        "--van",
+        type=Path,
+        required=True,
+        metavar="MAP",
+        help="map met de originele downloads (cbs/, leefbaarometer/, rivm/, nplv/)",
+    )
     imp.add_argument("--naar", type=Path, default=DEFAULT_SNAPSHOT_DIR)
     imp.set_defaults(func=_importeer)
     ctl = s.add_parser("controleer", help="controleer de sha256 van elk snapshotbestand")
@@ -23,8 +33,19 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def _importeer(args: argparse.Namespace) -> int:
     from nplv_monitor.bronnen.importeer_gedeeld import importeer
 
-    n = importeer(args.van, args.naar)
-    print(f"{n} bestanden in {args.naar}, manifest bijgewerkt")
+    r = importeer(args.van, args.naar)
+    print(
+        f"{r.bestanden} bestanden in {args.naar}: {len(r.nieuw)} nieuw, "
+        f"{len(r.gewijzigd)} gewijzigd, {len(r.ongewijzigd)} ongewijzigd, "
+        f"{len(r.verwijderd)} verwijderd; manifest bijgewerkt"
+    )
+    for soort, paden in (
+        ("nieuw", r.nieuw),
+        ("gewijzigd", r.gewijzigd),
+        ("verwijderd", r.verwijderd),
+    ):
+        for pad in paden:
+            print(f"  {soort}: {pad}")
     return 0
 
 
