@@ -33,7 +33,6 @@ from tests.replay.server import ReplayServer, _Tabel
 
 SNAP = DEFAULT_SNAPSHOT_DIR
 D24 = SNAP / "cbs" / KWB_2024
-SNELLE_RETRY = {"timeout_s": 20.0, "pogingen": 2, "wacht_s": 0.01}
 
 
 def _sql(query: str, **frames: pl.DataFrame) -> pl.DataFrame:
@@ -138,7 +137,7 @@ def test_kwb_2024_volledig_eerste_rijen_ongewijzigd(volledig: pl.DataFrame) -> N
 
 def test_kwb_2024_volledig_aanvulling_uit_de_extracten(volledig: pl.DataFrame) -> None:
     """The added rows carry exactly the extracts' values (joined here by SQL on the files)."""
-    verwacht = duckdb.sql(
+    verwacht = _sql(
         f"""
         with regio as (
             select row_number() over () - 1 as id, trim(Key) as code, trim(Municipality) as gm
@@ -156,7 +155,7 @@ def test_kwb_2024_volledig_aanvulling_uit_de_extracten(volledig: pl.DataFrame) -
         where r.code not in (select code from afgekapt)
         order by r.id
         """
-    ).pl()
+    )
     extra = volledig.slice(ODATA_API_LIMIET)
     assert extra.height == verwacht.height > 8_000
     assert extra["Codering_3"].str.strip_chars().to_list() == verwacht["code"].to_list()
@@ -336,7 +335,9 @@ def test_client_haalt_de_testtabel_op(
             catalogus="opendata.cbs.nl",
             basis_url=srv.basis_url,
             forceer=True,
-            **SNELLE_RETRY,
+            timeout_s=20.0,
+            pogingen=2,
+            wacht_s=0.01,
         )
     rij = catalogus.json()["value"][0]
     assert rij["Identifier"] == tabel_id

@@ -98,7 +98,10 @@ def laad_tabel(snapshot: Snapshot, tabel_id: str) -> _Tabel:
     sets: dict[str, pl.DataFrame] = {}
     for b in snapshot.bestanden(ds):
         naam = Path(b.pad).stem
-        if b.pad.endswith(".parquet") and not naam.startswith("extract_"):
+        # Only the table's own folder: a subfolder holds another release's metadata
+        # (cbs/85984NED/release_2024-08/DataProperties.parquet), not this table's entity sets.
+        eigen = Path(b.pad).parent.as_posix() == ds
+        if eigen and b.pad.endswith(".parquet") and not naam.startswith("extract_"):
             sets[naam] = snapshot.parquet(b.pad)
     return _Tabel(tabel_id, register.tabel(tabel_id).catalogus, info, _pad_sleutels(sets))
 
