@@ -13,8 +13,8 @@ import yaml
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.errors import RegisterFout
 from nplv_monitor.geografie import bevolkingscontrole as controle
-from nplv_monitor.geografie import indeling, invoer, register, vergelijking
-from nplv_monitor.geografie.register import FOCUSGEBIEDEN, REGISTER_PAD
+from nplv_monitor.geografie import gebieden, indeling, invoer, register, vergelijking
+from nplv_monitor.geografie.gebieden import REGISTER_PAD
 
 
 class Geo:
@@ -83,10 +83,11 @@ def test_elke_buurt_ligt_in_een_wijk_van_hetzelfde_jaar(geo: Geo) -> None:
 
 
 # -- register: resolution and membership rules ----------------------------------------------------
-def test_alle_focusgebieden_lossen_op_in_beide_jaren(geo: Geo) -> None:
-    for jaar in indeling.BUURTJAREN:
+def test_alle_focusgebieden_lossen_op_in_elk_jaar(geo: Geo) -> None:
+    assert geo.register.indelingsjaren == (2020, 2024)
+    for jaar in geo.register.indelingsjaren:
         per_gebied = geo.focus.filter(pl.col("indelingsjaar") == jaar)["gebied_code"].unique()
-        assert sorted(per_gebied) == sorted(FOCUSGEBIEDEN)
+        assert sorted(per_gebied) == sorted(geo.register.codes())
 
 
 def test_focusgebied_ligt_binnen_eigen_gemeente(geo: Geo) -> None:
@@ -116,7 +117,7 @@ def _los_op(geo: Geo, pad: Path) -> None:
 
 def test_onbekende_code_noemt_gebied_jaar_en_code(geo: Geo, tmp_path: Path) -> None:
     # A 2024 Amsterdam wijk code does not exist in the 2020 indeling (the city re-coded in 2022).
-    code_2024 = geo.register.gebieden[0].leden[2024][0][0]
+    code_2024 = geo.register.gebieden[0].indelingen[2024].wijken[0]
 
     def wijzig(g: dict[str, Any]) -> None:
         g["amsterdam_nieuw_west"]["indelingen"][2020]["wijken"].append(code_2024)
@@ -154,12 +155,15 @@ def test_gebied_buiten_eigen_gemeente(geo: Geo, tmp_path: Path) -> None:
     )
 
 
-def test_onbekende_gebiedscode_en_ontbrekend_jaar(tmp_path: Path) -> None:
-    def andere_code(g: dict[str, Any]) -> None:
-        g["delft_west"]["code"] = "delft_oost"
+def test_ongeldige_gebiedscode_en_ontbrekend_jaar(tmp_path: Path) -> None:
+    # The register owns which areas exist, but a code must fit the code scheme of ref.gebieden.
+    for fout in ("Delft West", "delft_west_rest", "alle_focusgebieden", "buiten"):
 
-    with pytest.raises(RegisterFout, match="delft_oost"):
-        register.lees_register(_kapot_register(tmp_path, andere_code))
+        def andere_code(g: dict[str, Any], code: str = fout) -> None:
+            g["delft_west"]["code"] = code
+
+        with pytest.raises(RegisterFout, match="geen geldige gebiedscode"):
+            register.lees_register(_kapot_register(tmp_path, andere_code))
 
     def zonder_2020(g: dict[str, Any]) -> None:
         del g["delft_west"]["indelingen"][2020]
@@ -173,23 +177,23 @@ def test_gebieden_heeft_elke_soort(geo: Geo) -> None:
     soorten = dict(geo.gebieden.group_by("soort").len().iter_rows())
     n_gemeenten = geo.gebieden.filter(pl.col("soort") == "focusgebied")["gemeentecode"].n_unique()
     assert soorten == {
-        "focusgebied": len(FOCUSGEBIEDEN),
-        "rest_gemeente": len(FOCUSGEBIEDEN),
+        "focusgebied": len(geo.register.gebieden),
+        "rest_gemeente": len(geo.register.gebieden),
         "gemeente": n_gemeenten,
         "alle_focusgebieden": 1,
         "nederland": 1,
     }
-    # Every row of ref.gebieden has buurten in every buurt indeling year.
-    for jaar in indeling.BUURTJAREN:
+    # Every row of ref.gebieden has buurten in every indeling year of the register.
+    for jaar in geo.register.indelingsjaren:
         met_buurten = geo.gebied_buurten.filter(pl.col("indelingsjaar") == jaar)["gebied_code"]
         assert set(met_buurten) == set(geo.gebieden["gebied_code"])
 
 
-@pytest.mark.parametrize("jaar", indeling.BUURTJAREN)
+@pytest.mark.parametrize("jaar", [2020, 2024])
 def test_gebied_plus_rest_is_gemeente(geo: Geo, jaar: int) -> None:
     for g in geo.register.gebieden:
         gebied = geo.buurten(g.code, jaar)
-        rest = geo.buurten(vergelijking.rest_code(g.code), jaar)
+        rest = geo.buurten(gebieden.rest_code(g.code), jaar)
         gemeente = geo.buurten(g.gemeentecode, jaar)
         assert gebied.isdisjoint(rest)
         assert gebied | rest == gemeente
@@ -197,10 +201,10 @@ def test_gebied_plus_rest_is_gemeente(geo: Geo, jaar: int) -> None:
 
 
 def test_alle_focusgebieden_en_nederland(geo: Geo) -> None:
-    for jaar in indeling.BUURTJAREN:
-        alle = geo.buurten(vergelijking.ALLE_FOCUSGEBIEDEN, jaar)
-        assert alle == set().union(*(geo.buurten(c, jaar) for c in FOCUSGEBIEDEN))
-        nl = geo.buurten(vergelijking.NEDERLAND, jaar)
+    for jaar in geo.register.indelingsjaren:
+        alle = geo.buurten(gebieden.ALLE_FOCUSGEBIEDEN, jaar)
+        assert alle == set().union(*(geo.buurten(c, jaar) for c in geo.register.codes()))
+        nl = geo.buurten(gebieden.NEDERLAND, jaar)
         assert (
             len(nl)
             == geo.indeling.filter(
@@ -216,9 +220,9 @@ def test_elk_gebied_binnen_10_procent_in_2024(geo: Geo) -> None:
         inwoners = geo.inw(geo.buurten(g.code, 2024), 2024)
         assert abs(inwoners / gepubliceerd[g.naam] - 1) <= 0.10, g.code
     rij = geo.controle.filter(
-        pl.col("indelingsjaar") == 2024, pl.col("gebied_code").is_in(FOCUSGEBIEDEN)
+        pl.col("indelingsjaar") == 2024, pl.col("gebied_code").is_in(geo.register.codes())
     )
-    assert rij.height == len(FOCUSGEBIEDEN)
+    assert rij.height == len(geo.register.gebieden)
     assert not rij["vlag"].is_in(["buiten_10pct"]).any()
 
 
@@ -226,17 +230,17 @@ def test_totaal_binnen_3_procent_van_gepubliceerd(geo: Geo) -> None:
     # 1,192 thousand: the sum of the published figures in nplv/gebieden.csv.
     gepubliceerd = int(geo.invoer.gepubliceerd["inwoners_2025"].sum())
     assert gepubliceerd == 1_192_000
-    totaal = geo.inw(geo.buurten(vergelijking.ALLE_FOCUSGEBIEDEN, 2024), 2024)
+    totaal = geo.inw(geo.buurten(gebieden.ALLE_FOCUSGEBIEDEN, 2024), 2024)
     assert abs(totaal / gepubliceerd - 1) <= 0.03
     rij = geo.controle.filter(
-        pl.col("gebied_code") == vergelijking.ALLE_FOCUSGEBIEDEN, pl.col("indelingsjaar") == 2024
+        pl.col("gebied_code") == gebieden.ALLE_FOCUSGEBIEDEN, pl.col("indelingsjaar") == 2024
     ).row(0, named=True)
     assert rij["inwoners"] == totaal
     assert rij["vlag"] == "ok"
 
 
 def test_vlag_volgt_de_drempels(geo: Geo) -> None:
-    focus = geo.controle.filter(pl.col("gebied_code").is_in(FOCUSGEBIEDEN))
+    focus = geo.controle.filter(pl.col("gebied_code").is_in(geo.register.codes()))
     for r in focus.iter_rows(named=True):
         verschil = abs(r["inwoners"] / r["inwoners_gepubliceerd_2025"] - 1) * 100
         verwacht = "ok" if verschil <= 5 else "buiten_5pct" if verschil <= 10 else "buiten_10pct"
@@ -256,7 +260,7 @@ def test_wijkkoppeling_telt_op_tot_het_gebied(geo: Geo) -> None:
     buurt_wijk = geo.indeling.filter(pl.col("soort") == "buurt").select(
         "indelingsjaar", pl.col("regiocode").alias("buurtcode"), "wijkcode"
     )
-    for code in FOCUSGEBIEDEN:
+    for code in geo.register.codes():
         rijen = gw.filter(pl.col("gebied_code") == code)
         for (jaar,), per_jaar in rijen.group_by("referentie_indeling"):
             buurten = buurt_wijk.filter(

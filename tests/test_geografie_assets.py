@@ -11,9 +11,11 @@ import pytest
 
 from nplv_monitor import cli
 from nplv_monitor.db import WerkDatabase, verbind
-from nplv_monitor.definitions import defs
+from nplv_monitor.definitions import bouw_definitions
+
+defs = bouw_definitions()
 from nplv_monitor.geografie import assets, commando, invoer
-from nplv_monitor.geografie.register import FOCUSGEBIEDEN
+from nplv_monitor.geografie.gebieden import focusgebied_codes
 
 REF_ASSETS = [
     assets.regio_indeling,
@@ -51,7 +53,7 @@ def test_assets_schrijven_de_ref_tabellen(tmp_output: Path, werkdb_bronnen: Path
     assert geschreven.sort("gebied_code", "indelingsjaar").equals(
         verwacht.sort("gebied_code", "indelingsjaar")
     )
-    assert soorten["focusgebied"] == len(FOCUSGEBIEDEN)
+    assert soorten["focusgebied"] == len(focusgebied_codes())
     assert sorted(j for (j,) in buurtjaren) == [2020, 2024]
     for materialisatie in resultaat.get_asset_materialization_events():
         meta = materialisatie.materialization.metadata
@@ -75,7 +77,7 @@ def test_cli_gebieden(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["gebieden"]) == 0
     uit = capsys.readouterr().out
     regels = uit.splitlines()
-    for code in FOCUSGEBIEDEN:
+    for code in focusgebied_codes():
         assert sum(r.startswith(code + " ") for r in regels) == 2, code
     assert sum(r.startswith("totaal (20 gebieden)") for r in regels) == 2
     totaal_2024 = (

@@ -1,7 +1,12 @@
 """``ref.bevolkingscontrole``: the resolved areas against the inhabitants CBS published.
 
-Per focus area and indeling year: the buurten, their inhabitants at the start of that year and
-the difference with the published 1 January 2025 figure; plus one row for all focus areas together.
+Per focus area and every indeling year the areas are resolved in (whatever years
+``gebied_buurten`` holds, not a fixed list): the buurten, their inhabitants at the start of that
+year and the difference with the published 1 January 2025 figure; plus one row for all focus areas
+together. The inhabitants come per indeling year from ``inwoners`` (2020: KWB 2020; 2024: 85984NED
+— each year needs a population count on its own buurt codes). A year for which ``inwoners`` has no
+rows still gets its rows: ``inwoners`` and ``verschil_pct`` null, every buurt counted in
+``buurten_zonder_inwonertal`` and vlag ``geen_inwoners``, so a missing source is visible.
 Thresholds: a focus area should lie within 5% in the 2024 indeling and is flagged beyond 5% and
 beyond 10%; the total should lie within 3%. Earlier indelingen count fewer inhabitants because the
 areas grew; their definition is judged against the 2024 definition instead (``definitie_wijkt_af``:
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nplv_monitor.geografie.vergelijking import ALLE_FOCUSGEBIEDEN
+from nplv_monitor.geografie.gebieden import ALLE_FOCUSGEBIEDEN, FOCUSGEBIED
 
 REFERENTIEJAAR = 2024
 DOEL_PCT = 5.0
@@ -26,7 +31,7 @@ def vlag(verschil_pct: pl.Expr, soort: pl.Expr) -> pl.Expr:
     return (
         pl.when(verschil_pct.is_null())
         .then(pl.lit("geen_inwoners"))
-        .when(soort == "alle_focusgebieden")
+        .when(soort == ALLE_FOCUSGEBIEDEN)
         .then(
             pl.when(absoluut <= TOTAAL_GRENS_PCT)
             .then(pl.lit("ok"))
@@ -43,8 +48,8 @@ def vlag(verschil_pct: pl.Expr, soort: pl.Expr) -> pl.Expr:
 def bevolkingscontrole(
     gebied_buurten: pl.DataFrame, gebieden: pl.DataFrame, inwoners: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per (focus area or ``alle_focusgebieden``, buurt indeling year)."""
-    doel = gebieden.filter(pl.col("soort").is_in(["focusgebied", "alle_focusgebieden"])).select(
+    """One row per (focus area or ``alle_focusgebieden``, indeling year in ``gebied_buurten``)."""
+    doel = gebieden.filter(pl.col("soort").is_in([FOCUSGEBIED, ALLE_FOCUSGEBIEDEN])).select(
         "gebied_code",
         "gebied_naam",
         "soort",
@@ -58,7 +63,11 @@ def bevolkingscontrole(
         .agg(
             pl.len().cast(pl.Int64).alias("buurten"),
             pl.col("inwoners").null_count().cast(pl.Int64).alias("buurten_zonder_inwonertal"),
-            pl.col("inwoners").sum().alias("inwoners"),
+            # null, not 0, when no buurt has a figure (e.g. no population source for the year)
+            pl.when(pl.col("inwoners").count() > 0)
+            .then(pl.col("inwoners").sum())
+            .otherwise(None)
+            .alias("inwoners"),
         )
     )
     referentie = per_jaar.filter(pl.col("indelingsjaar") == REFERENTIEJAAR).select(

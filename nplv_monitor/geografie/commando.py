@@ -1,4 +1,8 @@
-"""`nplv-monitor gebieden`: the population check of the area register, one row per area and year."""
+"""`nplv-monitor gebieden`: the population check of the area register, one row per area and year.
+
+``--afleiden <jaar>`` shows instead what the derivation from the previous indeling
+(``geografie.afleiding``) decides for every area in that year, next to the register's own list.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import argparse
 
 import polars as pl
 
+from nplv_monitor.errors import RegisterFout
+from nplv_monitor.geografie import afleiding, indeling, invoer, register, vergelijking
 from nplv_monitor.geografie import bevolkingscontrole as controle
-from nplv_monitor.geografie import indeling, invoer, register, vergelijking
-from nplv_monitor.geografie.vergelijking import ALLE_FOCUSGEBIEDEN
+from nplv_monitor.geografie.gebieden import ALLE_FOCUSGEBIEDEN, aantal_focusgebieden
 
 
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,7 +21,15 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "gebieden",
         help="controleer het gebiedenregister tegen de gepubliceerde inwoners (per gebied en jaar)",
     )
-    p.add_argument("--jaar", type=int, choices=indeling.BUURTJAREN, help="alleen dit indelingsjaar")
+    # No choices= here: the years come from the register, which is read when the command runs.
+    p.add_argument("--jaar", type=int, help="alleen dit indelingsjaar (een jaar uit het register)")
+    p.add_argument(
+        "--afleiden",
+        type=int,
+        metavar="JAAR",
+        help="toon per gebied wat de afleiding uit het vorige indelingsjaar beslist, naast het "
+        "register",
+    )
     p.set_defaults(func=_gebieden)
 
 
@@ -46,25 +59,80 @@ def tabel(df: pl.DataFrame) -> str:
         if r["definitie_wijkt_af"]:
             vlaggen.append("definitie_wijkt_af")
         naam = (
-            "totaal (20 gebieden)" if r["gebied_code"] == ALLE_FOCUSGEBIEDEN else r["gebied_code"]
+            f"totaal ({aantal_focusgebieden()} gebieden)"
+            if r["gebied_code"] == ALLE_FOCUSGEBIEDEN
+            else r["gebied_code"]
         )
+        inwoners = "–" if r["inwoners"] is None else f"{r['inwoners']:,}"
+        verschil = "–" if r["verschil_pct"] is None else f"{r['verschil_pct']:+.1f}%"
         regel = (
-            f"{naam:<26} {r['indelingsjaar']:>4} {r['buurten']:>7} {r['inwoners']:>9,} "
-            f"{r['inwoners_gepubliceerd_2025']:>9,} {r['verschil_pct']:>+7.1f}%  "
-            + " ".join(vlaggen)
+            f"{naam:<26} {r['indelingsjaar']:>4} {r['buurten']:>7} {inwoners:>9} "
+            f"{r['inwoners_gepubliceerd_2025']:>9,} {verschil:>8}  " + " ".join(vlaggen)
         )
         regels.append(regel.rstrip())
     return "\n".join(regels).replace(",", ".")
 
 
+def afleiding_tabel(jaar: int) -> pl.DataFrame:
+    """Per area: the derivation of ``jaar`` from the previous register year against the register's
+    own list for ``jaar`` (``afleiding.vergelijk``)."""
+    reg = register.lees_register()
+    if jaar not in reg.indelingsjaren[1:]:
+        raise RegisterFout(
+            f"{reg.pad}: indeling {jaar} is niet af te leiden; kies een van "
+            f"{', '.join(map(str, reg.indelingsjaren[1:]))} (het eerste jaar staat altijd expliciet)."
+        )
+    vorig = reg.indelingsjaren[reg.indelingsjaren.index(jaar) - 1]
+    inv = invoer.uit_snapshot()
+    ind = indeling.regio_indeling(inv)
+    opgelost = register.los_op(reg, ind)
+    afl = register.afleiding_van(reg, ind, opgelost.filter(pl.col("indelingsjaar") == vorig), jaar)
+    inwoners = indeling.buurt_inwoners(inv).filter(pl.col("indelingsjaar") == jaar)
+    return afleiding.vergelijk(afl, opgelost.filter(pl.col("indelingsjaar") == jaar), inwoners)
+
+
+def _afleiding(jaar: int) -> int:
+    df = afleiding_tabel(jaar)
+    kop = (
+        f"{'gebied':<26} {'afgeleid':>8} {'onbeslist':>9} {'register':>8} {'gelijk':>6} "
+        f"{'inw. register':>13} {'inw. gelijk':>11}"
+    )
+    print(kop)
+    print("-" * len(kop))
+    for r in df.iter_rows(named=True):
+        print(
+            f"{r['gebied_code']:<26} {r['buurten_afgeleid']:>8} {r['buurten_onbeslist']:>9} "
+            f"{r['buurten_register']:>8} {r['buurten_gemeenschappelijk']:>6} "
+            f"{r['inwoners_register']:>13,} {r['inwoners_gemeenschappelijk']:>11,}".replace(
+                ",", "."
+            )
+        )
+    print(
+        f"\nafgeleid: buurten die de afleiding uit het vorige indelingsjaar aan het gebied geeft; "
+        f"onbeslist: buurten die het gebied als kandidaat hebben; register/gelijk: de lijst voor "
+        f"{jaar} in assets/gebieden.yaml en het deel dat de afleiding ook geeft (buurten, "
+        "inwoners). Zie docs/geografie.md, 'Een nieuwe indeling'."
+    )
+    return 0
+
+
 def _gebieden(args: argparse.Namespace) -> int:
+    if args.afleiden is not None:
+        return _afleiding(args.afleiden)
     df = bereken()
     if args.jaar is not None:
+        jaren = sorted(df["indelingsjaar"].unique().to_list())
+        if args.jaar not in jaren:
+            raise RegisterFout(
+                f"{register.REGISTER_PAD}: indeling {args.jaar} staat niet in het register "
+                f"(indelingsjaren: {', '.join(map(str, jaren))})."
+            )
         df = df.filter(pl.col("indelingsjaar") == args.jaar)
     print(tabel(df))
     print(
         "\nInwoners op 1 januari van het indelingsjaar (2020: KWB 84799NED; 2024: 85984NED)"
-        " tegen de door CBS gepubliceerde inwoners op 1-1-2025.\nDoel: elk gebied binnen 5% in"
-        " indeling 2024, grens 10%; alle gebieden samen binnen 3%. Zie docs/geografie.md."
+        " tegen de door CBS gepubliceerde inwoners op 1-1-2025; '–' = geen inwonertal voor dat"
+        " indelingsjaar.\nDoel: elk gebied binnen 5% in indeling 2024, grens 10%; alle gebieden"
+        " samen binnen 3%. Zie docs/geografie.md."
     )
     return 0

@@ -1,144 +1,73 @@
-"""The area register ``assets/gebieden.yaml``: reading, validation, resolution to buurten.
+"""Resolution of the area register ``assets/gebieden.yaml`` to buurten, with its checks.
 
-Each focus area lists per indeling year its member wijken (meaning: all buurten of that wijk in
-that year) and/or single buurten. Resolution turns that into ``(gebied_code, indelingsjaar,
-buurtcode)``; validation refuses a register in which a code does not exist in that year's
-indeling, a code lies outside the area's gemeente, or a buurt belongs to two areas. Every error
-names the file, the area, the year and the code.
+The register (read by ``geografie.gebieden.lees_register``) gives per focus area and indeling year
+either its members — wijken (meaning: all buurten of that wijk in that year) and/or single buurten
+— or nothing/``toevoegen``/``weglaten``, in which case the year is derived from the previous one
+(``geografie.afleiding``). Resolution turns that into ``(gebied_code, indelingsjaar, buurtcode)``;
+validation refuses a register in which a code does not exist in that year's indeling, a code lies
+outside the area's gemeente, a buurt belongs to two areas, or a derived buurt stays undecided.
+Every error names the file, the area, the year and the code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import RegisterFout
-from nplv_monitor.geografie.indeling import BUURTJAREN
-from nplv_monitor.yamlbestand import YamlFout, lees_yaml
-
-REGISTER_PAD = ASSETS_DIR / "gebieden.yaml"
-
-#: The fixed focus-area codes (docs/ontwikkelaars.md): every stage keys on these.
-FOCUSGEBIEDEN = (
-    "amsterdam_nieuw_west",
-    "amsterdam_zuidoost",
-    "rotterdam_zuid",
-    "den_haag_zuidwest",
-    "utrecht_overvecht",
-    "groningen_noord",
-    "arnhem_oost",
-    "heerlen_noord",
-    "breda_noord",
-    "eindhoven_woensel_zuid",
-    "tilburg_noordwest",
-    "zaandam_oost",
-    "leeuwarden_oost",
-    "lelystad_oost",
-    "nieuwegein_centrale_as",
-    "delft_west",
-    "dordrecht_west",
-    "roosendaal_ring",
-    "schiedam_nieuwland_oost",
-    "vlaardingen_westwijk",
+from nplv_monitor.geografie import afleiding
+from nplv_monitor.geografie.gebieden import (
+    REGISTER_PAD,
+    Gebied,
+    Register,
+    lees_register,
 )
 
+# The loader and its types live in the vocabulary module; re-exported for existing callers.
+__all__ = [
+    "REGISTER_PAD",
+    "Gebied",
+    "Register",
+    "afleiding_van",
+    "leden_tabel",
+    "lees_register",
+    "los_op",
+]
 
-@dataclass(frozen=True)
-class Gebied:
-    code: str
-    naam: str
-    gemeentecode: str
-    reeks_vergelijkbaar: bool
-    toelichting: str
-    #: indelingsjaar -> (wijkcodes, buurtcodes)
-    leden: dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
-
-
-@dataclass(frozen=True)
-class Register:
-    pad: Path
-    gebieden: tuple[Gebied, ...]
-
-    def codes(self) -> list[str]:
-        return [g.code for g in self.gebieden]
-
-
-def _fout(pad: Path, melding: str) -> RegisterFout:
-    return RegisterFout(f"{pad}: {melding}")
+#: Register key -> (role, level); the level of a toevoegen/weglaten code follows from its prefix.
+_SLEUTELS = {
+    "wijken": ("lid", "wijk"),
+    "buurten": ("lid", "buurt"),
+    "toevoegen": ("toevoegen", None),
+    "weglaten": ("weglaten", None),
+}
+_NIVEAU = {"WK": "wijk", "BU": "buurt"}
 
 
-def _lijst(pad: Path, code: str, jaar: int, sleutel: str, waarde: Any) -> tuple[str, ...]:
-    if waarde is None:
-        return ()
-    if not isinstance(waarde, list) or not all(isinstance(c, str) for c in waarde):
-        raise _fout(pad, f"gebied {code}, indeling {jaar}: '{sleutel}' moet een lijst codes zijn.")
-    return tuple(c.strip() for c in waarde)
-
-
-def lees_register(pad: Path = REGISTER_PAD) -> Register:
-    """Read and structurally check the register (keys, fixed codes, years present)."""
-    try:
-        ruw = lees_yaml(pad)
-    except YamlFout as exc:
-        raise RegisterFout(str(exc)) from exc
-    if not isinstance(ruw, dict) or not isinstance(ruw.get("gebieden"), list):
-        raise _fout(pad, "verwacht een sleutel 'gebieden' met een lijst gebieden.")
-    gebieden: list[Gebied] = []
-    for nr, item in enumerate(ruw["gebieden"], start=1):
-        if not isinstance(item, dict):
-            raise _fout(pad, f"gebied nr. {nr} is geen mapping.")
-        ontbreekt = [k for k in ("code", "naam", "gemeentecode", "indelingen") if k not in item]
-        if ontbreekt:
-            raise _fout(pad, f"gebied nr. {nr} ({item.get('code')}): mist {', '.join(ontbreekt)}.")
-        code = str(item["code"])
-        if code not in FOCUSGEBIEDEN:
-            raise _fout(
-                pad, f"gebied {code}: onbekende gebiedscode (vaste lijst in docs/ontwikkelaars.md)."
-            )
-        indelingen = item["indelingen"] or {}
-        leden: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        for jaar in BUURTJAREN:
-            if jaar not in indelingen:
-                raise _fout(pad, f"gebied {code}: geen leden voor indeling {jaar}.")
-            blok = indelingen[jaar] or {}
-            leden[jaar] = (
-                _lijst(pad, code, jaar, "wijken", blok.get("wijken")),
-                _lijst(pad, code, jaar, "buurten", blok.get("buurten")),
-            )
-            if not any(leden[jaar]):
-                raise _fout(pad, f"gebied {code}, indeling {jaar}: geen wijken of buurten.")
-        gebieden.append(
-            Gebied(
-                code=code,
-                naam=str(item["naam"]),
-                gemeentecode=str(item["gemeentecode"]),
-                reeks_vergelijkbaar=bool(item.get("reeks_vergelijkbaar", True)),
-                toelichting=str(item.get("toelichting", "")).strip(),
-                leden=leden,
-            )
-        )
-    codes = [g.code for g in gebieden]
-    dubbel = sorted({c for c in codes if codes.count(c) > 1})
-    if dubbel:
-        raise _fout(pad, f"gebied(en) meer dan eens opgenomen: {', '.join(dubbel)}.")
-    missend = [c for c in FOCUSGEBIEDEN if c not in codes]
-    if missend:
-        raise _fout(pad, f"focusgebied(en) ontbreken: {', '.join(missend)}.")
-    return Register(pad=pad, gebieden=tuple(gebieden))
+def _fout(register: Register, melding: str) -> RegisterFout:
+    return RegisterFout(f"{register.pad}: {melding}")
 
 
 def leden_tabel(register: Register) -> pl.DataFrame:
-    """The register as rows: (gebied_code, gemeentecode, indelingsjaar, niveau, code)."""
+    """The register's codes as rows: (gebied_code, gemeentecode, indelingsjaar, rol, niveau, code).
+
+    ``rol`` is ``lid`` (explicit member), ``toevoegen`` or ``weglaten`` (overrides of a derived
+    year); ``niveau`` is ``wijk``, ``buurt`` or null for a code that is neither.
+    """
     rijen = [
-        (g.code, g.gemeentecode, jaar, niveau, code)
+        (
+            g.code,
+            g.gemeentecode,
+            jaar,
+            rol,
+            niveau or _NIVEAU.get(code[:2]),
+            code,
+        )
         for g in register.gebieden
-        for jaar, (wijken, buurten) in g.leden.items()
-        for niveau, codes in (("wijk", wijken), ("buurt", buurten))
-        for code in codes
+        for jaar, leden in g.indelingen.items()
+        for sleutel, (rol, niveau) in _SLEUTELS.items()
+        for code in getattr(leden, sleutel)
     ]
     return pl.DataFrame(
         rijen,
@@ -146,6 +75,7 @@ def leden_tabel(register: Register) -> pl.DataFrame:
             "gebied_code": pl.String,
             "gemeentecode": pl.String,
             "indelingsjaar": pl.Int64,
+            "rol": pl.String,
             "niveau": pl.String,
             "code": pl.String,
         },
@@ -157,12 +87,15 @@ def _eerste(df: pl.DataFrame) -> dict[str, Any]:
     return df.sort("gebied_code", "indelingsjaar", "code").row(0, named=True)
 
 
-def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
-    """Resolve and validate: ``(gebied_code, indelingsjaar, buurtcode)`` for every focus area.
-
-    ``indeling`` is ``ref.regio_indeling``. Raises RegisterFout naming file, area, year and code.
-    """
-    leden = leden_tabel(register)
+def _controleer_codes(register: Register, leden: pl.DataFrame, indeling: pl.DataFrame) -> None:
+    jaren = set(indeling.filter(pl.col("soort") == "buurt")["indelingsjaar"].to_list())
+    zonder = [j for j in register.indelingsjaren if j not in jaren]
+    if zonder:
+        raise _fout(
+            register,
+            f"indelingsjaar {zonder[0]} staat in het register maar de regio-indeling heeft voor "
+            f"dat jaar geen buurten (aanwezig: {', '.join(map(str, sorted(jaren)))}).",
+        )
     regio = indeling.select(
         "indelingsjaar",
         pl.col("regiocode").alias("code"),
@@ -173,21 +106,86 @@ def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
     onbekend = gekoppeld.filter(pl.col("regio_gemeente").is_null())
     if onbekend.height:
         r = _eerste(onbekend)
+        wat = f"{r['niveau']}code" if r["niveau"] else "wijk- of buurtcode"
         raise _fout(
-            register.pad,
-            f"gebied {r['gebied_code']}, indeling {r['indelingsjaar']}: {r['niveau']}code "
+            register,
+            f"gebied {r['gebied_code']}, indeling {r['indelingsjaar']} ({r['rol']}): {wat} "
             f"{r['code']} bestaat niet in de CBS-indeling {r['indelingsjaar']} "
             f"({onbekend.height} onbekende code(s)).",
         )
-    buiten = gekoppeld.filter(pl.col("regio_gemeente") != pl.col("gemeentecode"))
+    buiten = gekoppeld.filter(
+        pl.col("rol") != "weglaten", pl.col("regio_gemeente") != pl.col("gemeentecode")
+    )
     if buiten.height:
         r = _eerste(buiten)
         raise _fout(
-            register.pad,
+            register,
             f"gebied {r['gebied_code']}, indeling {r['indelingsjaar']}: {r['niveau']} {r['code']} "
             f"ligt in {r['regio_gemeente']}, buiten de gemeente van het gebied "
             f"({r['gemeentecode']}).",
         )
+
+
+def _regio(indeling: pl.DataFrame, jaar: int) -> pl.DataFrame:
+    return indeling.filter(pl.col("indelingsjaar") == jaar).select(
+        pl.col("regiocode").alias("code"), pl.col("regionaam").alias("naam"), "gemeentecode"
+    )
+
+
+def afleiding_van(
+    register: Register, indeling: pl.DataFrame, vorige_leden: pl.DataFrame, jaar: int
+) -> pl.DataFrame:
+    """``afleiding.leid_af`` for indeling ``jaar`` from the register year before it.
+
+    ``vorige_leden``: the resolved membership (gebied_code, buurtcode) of that previous year.
+    """
+    vorig_jaar = register.indelingsjaren[register.indelingsjaren.index(jaar) - 1]
+    return afleiding.leid_af(
+        _regio(indeling, vorig_jaar),
+        _regio(indeling, jaar),
+        vorige_leden.select("gebied_code", "buurtcode"),
+        pl.DataFrame(
+            [(g.code, g.gemeentecode) for g in register.gebieden],
+            schema={"gebied_code": pl.String, "gemeentecode": pl.String},
+            orient="row",
+        ),
+    )
+
+
+def _afgeleid(
+    register: Register,
+    indeling: pl.DataFrame,
+    *,
+    gebieden: list[Gebied],
+    jaar: int,
+    vorige_leden: pl.DataFrame,
+    besluiten: pl.DataFrame,
+) -> pl.DataFrame:
+    vorig_jaar = register.indelingsjaren[register.indelingsjaren.index(jaar) - 1]
+    leden = afleiding.beslis(
+        afleiding_van(register, indeling, vorige_leden, jaar),
+        besluiten,
+        [g.code for g in gebieden],
+        jaar=jaar,
+        vorig_jaar=vorig_jaar,
+        pad=register.pad,
+    )
+    return leden.select(
+        "gebied_code",
+        pl.lit(jaar, pl.Int64).alias("indelingsjaar"),
+        "buurtcode",
+        pl.lit(f"afgeleid uit {vorig_jaar}").alias("code"),
+    )
+
+
+def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
+    """Resolve and validate: ``(gebied_code, indelingsjaar, buurtcode)`` for every focus area and
+    every indeling year of the register, deriving the years an area does not list explicitly.
+
+    ``indeling`` is ``ref.regio_indeling``. Raises RegisterFout naming file, area, year and code.
+    """
+    leden = leden_tabel(register)
+    _controleer_codes(register, leden, indeling)
     buurten = indeling.filter(pl.col("soort") == "buurt").select(
         "indelingsjaar", pl.col("regiocode").alias("buurtcode"), "wijkcode"
     )
@@ -196,15 +194,56 @@ def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
     )
     direct = leden.filter(pl.col("niveau") == "buurt").with_columns(buurtcode=pl.col("code"))
     kolommen = ["gebied_code", "indelingsjaar", "buurtcode", "code"]
-    opgelost = pl.concat([via_wijk.select(kolommen), direct.select(kolommen)])
-
-    binnen = opgelost.filter(pl.struct("gebied_code", "indelingsjaar", "buurtcode").is_duplicated())
+    uitgeklapt = pl.concat([via_wijk.select(*kolommen, "rol"), direct.select(*kolommen, "rol")])
+    expliciet = uitgeklapt.filter(pl.col("rol") == "lid").select(kolommen)
+    binnen = expliciet.filter(
+        pl.struct("gebied_code", "indelingsjaar", "buurtcode").is_duplicated()
+    )
     if binnen.height:
         r = _eerste(binnen)
         raise _fout(
-            register.pad,
+            register,
             f"gebied {r['gebied_code']}, indeling {r['indelingsjaar']}: buurt {r['buurtcode']} "
             "staat er twee keer in (los en via haar wijk, of dubbel genoemd).",
+        )
+
+    # Year by year, oldest first: a derived year needs the resolved year before it.
+    per_jaar: list[pl.DataFrame] = []
+    jaren = register.indelingsjaren
+    for vorig_jaar, jaar in zip((None, *jaren), jaren, strict=False):
+        deel = expliciet.filter(pl.col("indelingsjaar") == jaar)
+        af_te_leiden = [g for g in register.gebieden if not g.leden(jaar).expliciet]
+        if af_te_leiden and vorig_jaar is not None:
+            besluiten = uitgeklapt.filter(
+                pl.col("indelingsjaar") == jaar, pl.col("rol").is_in(["toevoegen", "weglaten"])
+            ).select("gebied_code", "buurtcode", pl.col("rol").alias("actie"))
+            deel = pl.concat(
+                [
+                    deel,
+                    _afgeleid(
+                        register,
+                        indeling,
+                        gebieden=af_te_leiden,
+                        jaar=jaar,
+                        vorige_leden=per_jaar[-1],
+                        besluiten=besluiten,
+                    ),
+                ]
+            )
+        per_jaar.append(deel)
+    opgelost = pl.concat(per_jaar)
+
+    alle = pl.DataFrame(
+        [(g.code, jaar) for jaar in jaren for g in register.gebieden],
+        schema={"gebied_code": pl.String, "indelingsjaar": pl.Int64},
+        orient="row",
+    )
+    leeg = alle.join(opgelost, on=["gebied_code", "indelingsjaar"], how="anti")
+    if leeg.height:
+        r = leeg.row(0, named=True)
+        raise _fout(
+            register,
+            f"gebied {r['gebied_code']}, indeling {r['indelingsjaar']}: geen enkele buurt.",
         )
     twee = (
         opgelost.group_by("indelingsjaar", "buurtcode")
@@ -215,7 +254,7 @@ def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
     if twee.height:
         r = twee.row(0, named=True)
         raise _fout(
-            register.pad,
+            register,
             f"indeling {r['indelingsjaar']}: buurt {r['buurtcode']} hoort bij twee gebieden: "
             f"{' en '.join(r['gebieden'])} (via {', '.join(r['codes'])}).",
         )

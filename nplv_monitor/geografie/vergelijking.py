@@ -10,16 +10,23 @@ from __future__ import annotations
 import polars as pl
 
 from nplv_monitor.errors import RegisterFout
-from nplv_monitor.geografie.indeling import BUURTJAREN, WIJKJAAR_LEEFBAROMETER
-from nplv_monitor.geografie.register import Register
+from nplv_monitor.geografie.afleiding import naam_sleutel
+from nplv_monitor.geografie.gebieden import (
+    ALLE_FOCUSGEBIEDEN,
+    FOCUSGEBIED,
+    GEMEENTE,
+    NEDERLAND,
+    NEDERLAND_SOORT,
+    REST_ACHTERVOEGSEL,
+    REST_GEMEENTE,
+    Register,
+)
+from nplv_monitor.geografie.indeling import WIJKJAAR_LEEFBAROMETER
 
-ALLE_FOCUSGEBIEDEN = "alle_focusgebieden"
-NEDERLAND = "NL00"
-SOORTEN = ("focusgebied", "gemeente", "rest_gemeente", "alle_focusgebieden", "nederland")
 
-
-def rest_code(focusgebied_code: str) -> str:
-    return f"{focusgebied_code}_rest"
+def _buurtjaren(indeling: pl.DataFrame) -> list[int]:
+    """The indeling years with a buurt list (the Leefbaarometer's 2022 file has wijken only)."""
+    return indeling.filter(pl.col("soort") == "buurt")["indelingsjaar"].unique().sort().to_list()
 
 
 def gebieden(
@@ -71,7 +78,7 @@ def gebieden(
     rijen_focus = focus.select(
         "gebied_code",
         "gebied_naam",
-        pl.lit("focusgebied").alias("soort"),
+        pl.lit(FOCUSGEBIED).alias("soort"),
         "gemeentecode",
         pl.col("gebied_code").alias("focusgebied_code"),
         pl.col("inwoners_2025").alias("inwoners_gepubliceerd_2025"),
@@ -84,7 +91,7 @@ def gebieden(
         .select(
             pl.col("gemeentecode").alias("gebied_code"),
             pl.col("gemeentenaam").alias("gebied_naam"),
-            pl.lit("gemeente").alias("soort"),
+            pl.lit(GEMEENTE).alias("soort"),
             "gemeentecode",
             pl.lit(None, pl.String).alias("focusgebied_code"),
             pl.lit(None, pl.Int64).alias("inwoners_gepubliceerd_2025"),
@@ -96,9 +103,9 @@ def gebieden(
         )
     )
     rijen_rest = focus.select(
-        (pl.col("gebied_code") + "_rest").alias("gebied_code"),
+        (pl.col("gebied_code") + REST_ACHTERVOEGSEL).alias("gebied_code"),
         (pl.col("gemeentenaam") + " zonder " + pl.col("gebied_naam")).alias("gebied_naam"),
-        pl.lit("rest_gemeente").alias("soort"),
+        pl.lit(REST_GEMEENTE).alias("soort"),
         "gemeentecode",
         pl.col("gebied_code").alias("focusgebied_code"),
         pl.lit(None, pl.Int64).alias("inwoners_gepubliceerd_2025"),
@@ -115,13 +122,14 @@ def gebieden(
         {
             "gebied_code": [ALLE_FOCUSGEBIEDEN, NEDERLAND],
             "gebied_naam": ["Alle NPLV-focusgebieden", "Nederland"],
-            "soort": ["alle_focusgebieden", "nederland"],
+            "soort": [ALLE_FOCUSGEBIEDEN, NEDERLAND_SOORT],
             "gemeentecode": [None, None],
             "focusgebied_code": [None, None],
             "inwoners_gepubliceerd_2025": [int(focus["inwoners_2025"].sum()), None],
             "reeks_vergelijkbaar": [bool(focus["reeks_vergelijkbaar"].all()), True],
             "toelichting": [
-                "De 20 focusgebieden samen (vereniging van hun buurten per indelingsjaar)",
+                f"De {focus.height} focusgebieden samen (vereniging van hun buurten per "
+                "indelingsjaar)",
                 "Alle buurten van Nederland in het indelingsjaar",
             ],
         },
@@ -138,10 +146,11 @@ def gebied_buurten(
     ``focus_buurten`` is the resolved register (:func:`register.los_op`).
     """
     buurten = indeling.filter(
-        pl.col("soort") == "buurt", pl.col("indelingsjaar").is_in(BUURTJAREN)
+        pl.col("soort") == "buurt",
+        pl.col("indelingsjaar").is_in(focus_buurten["indelingsjaar"].unique().to_list()),
     ).select("indelingsjaar", pl.col("regiocode").alias("buurtcode"), "gemeentecode")
     kolommen = ["gebied_code", "indelingsjaar", "buurtcode"]
-    focus_gm = gebieden_df.filter(pl.col("soort") == "focusgebied").select(
+    focus_gm = gebieden_df.filter(pl.col("soort") == FOCUSGEBIED).select(
         "gebied_code", "gemeentecode"
     )
     gemeente = (
@@ -154,7 +163,9 @@ def gebied_buurten(
         focus_gm.join(buurten, on="gemeentecode")
         .join(focus_buurten, on=kolommen, how="anti")
         .select(
-            (pl.col("gebied_code") + "_rest").alias("gebied_code"), "indelingsjaar", "buurtcode"
+            (pl.col("gebied_code") + REST_ACHTERVOEGSEL).alias("gebied_code"),
+            "indelingsjaar",
+            "buurtcode",
         )
     )
     alle = focus_buurten.select(
@@ -162,11 +173,6 @@ def gebied_buurten(
     )
     nl = buurten.select(pl.lit(NEDERLAND).alias("gebied_code"), "indelingsjaar", "buurtcode")
     return pl.concat([focus_buurten.select(kolommen), gemeente, rest, alle, nl]).sort(kolommen)
-
-
-def _naam_sleutel(naam: pl.Expr) -> pl.Expr:
-    # CBS sometimes prefixes wijk names with "Wijk NN " in one year and not in another.
-    return naam.str.to_lowercase().str.replace(r"^wijk \d+\s+", "").str.strip_chars()
 
 
 def koppel_wijken_2022(indeling: pl.DataFrame) -> pl.DataFrame:
@@ -181,7 +187,7 @@ def koppel_wijken_2022(indeling: pl.DataFrame) -> pl.DataFrame:
         pl.col("regiocode").alias("wijkcode"), pl.col("regionaam").alias("wijknaam")
     )
     kandidaten = indeling.filter(
-        pl.col("soort") == "wijk", pl.col("indelingsjaar").is_in(BUURTJAREN)
+        pl.col("soort") == "wijk", pl.col("indelingsjaar").is_in(_buurtjaren(indeling))
     ).select(
         pl.col("regiocode").alias("wijkcode"),
         pl.col("indelingsjaar").alias("referentie_indeling"),
@@ -190,7 +196,7 @@ def koppel_wijken_2022(indeling: pl.DataFrame) -> pl.DataFrame:
     gekozen = (
         w2022.join(kandidaten, on="wijkcode", how="inner")
         .with_columns(
-            naam_gelijk=_naam_sleutel(pl.col("wijknaam")) == _naam_sleutel(pl.col("naam_ref"))
+            naam_gelijk=naam_sleutel(pl.col("wijknaam")) == naam_sleutel(pl.col("naam_ref"))
         )
         .sort(["wijkcode", "naam_gelijk", "referentie_indeling"], descending=[False, True, True])
         .unique(subset="wijkcode", keep="first", maintain_order=True)

@@ -337,7 +337,7 @@ class _Rapport:
                 )
                 bronnen.update({str(r.get("bron") or ""), str(d.get("bron") or "")})
         for r in rc.iter_rows(named=True):
-            # "17 gebieden (van 20)": the publication gives the total as aantal_gebieden.
+            # "17 gebieden (van N)": the publication gives the total as aantal_gebieden.
             if (
                 str(r["eenheid"]).startswith("gebieden")
                 and r.get("aantal_gebieden")
@@ -481,7 +481,9 @@ class _Rapport:
                         "dekking": opmaak.aandeel(f.get("dekking")),
                         "toelichting": _toelichting([("Alle focusgebieden", f), ("Nederland", nl)])
                         + (
-                            f"; {f['aantal_gebieden']} van de 20 gebieden tellen mee"
+                            # N = the focus areas of this publication (its ref.gebieden)
+                            f"; {f['aantal_gebieden']} van de "
+                            f"{self.pub.focusgebieden().height} gebieden tellen mee"
                             if f.get("aantal_gebieden")
                             else ""
                         ),

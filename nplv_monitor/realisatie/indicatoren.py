@@ -21,14 +21,14 @@ from collections.abc import Iterable
 import polars as pl
 
 from nplv_monitor import validatie
-from nplv_monitor.indicatoren.catalogus import Indicator, laad_catalogus
-from nplv_monitor.realisatie import uitvraag
-from nplv_monitor.realisatie.gebieden import (
-    AANTAL_FOCUSGEBIEDEN,
+from nplv_monitor.geografie.gebieden import (
     ALLE_FOCUSGEBIEDEN,
     NEDERLAND,
+    aantal_focusgebieden,
     focusgebieden,
 )
+from nplv_monitor.indicatoren.catalogus import Indicator, laad_catalogus
+from nplv_monitor.realisatie import uitvraag
 
 FAMILIE = "gebiedsrealisatie"
 INDICATORWAARDEN = "monitor.indicatorwaarden"
@@ -276,7 +276,7 @@ def _waarden(ind: Indicator, r: pl.DataFrame, ratio: bool) -> pl.DataFrame:
     laag = (t_min * factor / n_max) if ratio else t_min * factor
     hoog = (t_max * factor / n_min) if ratio else t_max * factor
     onvolledige_som = (
-        pl.col("samengeteld") & pl.lit(not ratio) & (pl.col("k") < AANTAL_FOCUSGEBIEDEN)
+        pl.col("samengeteld") & pl.lit(not ratio) & (pl.col("k") < aantal_focusgebieden())
     )
     status = (
         pl.when(geen_teller | geen_noemer)
@@ -285,7 +285,7 @@ def _waarden(ind: Indicator, r: pl.DataFrame, ratio: bool) -> pl.DataFrame:
         .then(pl.lit("onderdrukt"))
         .otherwise(pl.lit("ok"))
     )
-    n_tot = AANTAL_FOCUSGEBIEDEN
+    n_tot = aantal_focusgebieden()
     status_toelichting = (
         pl.when(pl.col("samengeteld") & (pl.col("k") == 0))
         .then(pl.format("Nog geen cijfer ontvangen: 0 van {} focusgebieden", pl.lit(n_tot)))

@@ -23,7 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from nplv_monitor.bronnen.snapshot import sha256_bestand
-from nplv_monitor.realisatie import gebieden, uitvraag
+from nplv_monitor.geografie import gebieden
+from nplv_monitor.realisatie import uitvraag
 from nplv_monitor.realisatie.meldingen import Melding, RetourFout
 from nplv_monitor.realisatie.template import BLAD, KOLOMMEN
 

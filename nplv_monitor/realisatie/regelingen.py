@@ -22,7 +22,7 @@ import polars as pl
 
 from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
 from nplv_monitor.config import ASSETS_DIR
-from nplv_monitor.realisatie import gebieden
+from nplv_monitor.geografie import gebieden
 from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op
 from nplv_monitor.realisatie.meldingen import GepubliceerdFout, Melding, RegelingFout
 from nplv_monitor.yamlbestand import lees_yaml

@@ -17,7 +17,8 @@ from typing import Any
 
 import xlsxwriter
 
-from nplv_monitor.realisatie import gebieden, uitvraag
+from nplv_monitor.geografie import gebieden
+from nplv_monitor.realisatie import uitvraag
 from nplv_monitor.realisatie.uitvraag import UitvraagFout
 
 BLAD = "Uitvraag"
