@@ -1,7 +1,7 @@
 """Pandera validation of every table against its contract in schemas/ (pandera's polars YAML).
 
 Tables are validated as collected DataFrames (a LazyFrame only gets its schema checked, see
-PITFALLS.md) and failures are turned into a message that names the table, column, check and the
+docs/valkuilen.md) and failures are turned into a message that names the table, column, check and the
 first failing rows, so a user can find the fault without reading a traceback.
 """
 

@@ -1,6 +1,6 @@
 """The yearly cycle: schedules that start runs with an explicit partition key.
 
-PITFALLS.md: a plain ScheduleDefinition over a partitioned job yields ``partition_key=None``; these
+docs/valkuilen.md: a plain ScheduleDefinition over a partitioned job yields ``partition_key=None``; these
 schedules yield ``RunRequest(partition_key=...)`` and are tested by evaluating a tick.
 
 - ``jaarcyclus_1_september`` (1 September, 06:00 Europe/Amsterdam): the main job for the

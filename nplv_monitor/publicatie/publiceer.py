@@ -1,6 +1,6 @@
 """Publish the working DuckDB file as the analysts' file: a new file, swapped in atomically.
 
-Why this shape (PITFALLS.md): DuckDB allows one writer *or* many readers per file, so an analyst who
+Why this shape (docs/valkuilen.md): DuckDB allows one writer *or* many readers per file, so an analyst who
 has ``nplv_monitor.duckdb`` open would block any in-place write. We therefore never write into the
 published file. Each publication
 

@@ -1,6 +1,6 @@
 """Aggregate metingen into indicator values for every gebied: pure functions on polars frames.
 
-Rules (docs/indicatoren.md, ARCHITECTURE.md):
+Rules (docs/indicatoren.md, docs/ontwerp.md):
 - counts add up; shares and rates are sum(teller) / sum(noemer) over the units that have both;
   averages and scores are weighted by their own base (sum(waarde × basis) / sum(basis));
 - a missing value is never zero: ``dekking`` = (share of the area's base in units with a value) ×
