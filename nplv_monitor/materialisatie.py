@@ -55,6 +55,12 @@ def tabel_metadata(df: pl.DataFrame, schema_naam: str, doel: str) -> dict[str, A
     }
 
 
+def _semantiek_metadata(df: pl.DataFrame, schema_naam: str) -> dict[str, Any]:
+    """What the schema's semantic checks resolved and found (see validatie.semantiek_rapport)."""
+    rapport = validatie.semantiek_rapport(df, schema_naam)
+    return {"semantische_controles": dg.MetadataValue.json(rapport)} if rapport else {}
+
+
 def _markdown(df: pl.DataFrame) -> str:
     if df.width == 0:
         return "(leeg)"
@@ -113,7 +119,7 @@ def valideer_en_schrijf_alle(
     gevalideerd: list[pl.DataFrame] = []
     for t in tabellen:
         try:
-            gevalideerd.append(validatie.valideer(t.df, t.schema_naam, bron=t.bron))
+            gevalideerd.append(validatie.valideer(t.df, t.schema_naam, bron=t.bron, tabel=t.doel))
         except ValidatieFout as fout:
             fc = fout.failure_cases
             yield dg.AssetCheckResult(
@@ -134,7 +140,7 @@ def valideer_en_schrijf_alle(
             check_name=CHECK_NAAM,
             asset_key=t.asset_key,
             passed=True,
-            metadata={"rijen": df.height},
+            metadata={"rijen": df.height, **_semantiek_metadata(df, t.schema_naam)},
         )
     schrijf_tabellen(
         con, [(t.doel, df, t.vervang_waar) for t, df in zip(tabellen, gevalideerd, strict=True)]
