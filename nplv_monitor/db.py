@@ -1,8 +1,8 @@
 """Writing tables into the pipeline's working DuckDB file.
 
-No stock DuckDB IO manager (docs/valkuilen.md: it inserts by position, deletes before a failing insert
-and leaks the file lock). Every write here is one explicit transaction that inserts columns *by
-name*; on any error the transaction is rolled back and the table is as it was.
+No stock DuckDB IO manager (docs/valkuilen.md: it inserts by position, deletes before a failing
+insert and leaks the file lock). Every write here is one explicit transaction that inserts columns
+*by name*; on any error the transaction is rolled back and the table is as it was.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def _schrijf(
 
 
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
-    """Run a query and return a polars frame (DuckDB 2.0: ``con.sql(...).pl()``, docs/valkuilen.md)."""
+    """Run a query and return a polars frame (DuckDB 2.0: ``con.sql(...).pl()``; valkuilen.md)."""
     return con.sql(sql, params=params).pl()
 
 

@@ -1,7 +1,7 @@
 """The one way an asset validates and writes a table, and reports it to Dagster.
 
-Validation happens *before* writing (docs/valkuilen.md: a blocking asset check only stops downstream assets,
-the checked asset's output would already be stored). The asset yields the check result, and on a
+Validation happens *before* writing (docs/valkuilen.md: a blocking asset check only stops
+downstream assets, the checked asset's output would already be stored). The asset yields the check result, and on a
 failure raises so the step fails with the failing rows in the message and in the check metadata.
 """
 

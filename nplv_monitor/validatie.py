@@ -1,8 +1,8 @@
 """Pandera validation of every table against its contract in schemas/ (pandera's polars YAML).
 
 Tables are validated as collected DataFrames (a LazyFrame only gets its schema checked, see
-docs/valkuilen.md) and failures are turned into a message that names the table, column, check and the
-first failing rows (with their region code where the table has one), so a user can find the fault
+docs/valkuilen.md) and failures are turned into a message that names the table, column, check
+and the first failing rows (with their region code where the table has one), so a user can find the fault
 without reading a traceback.
 
 Besides pandera's built-in checks the schemas use the semantic checks of

@@ -1,7 +1,7 @@
 """The rapportagejaar (reporting year) partitions of the yearly cycle.
 
-Static partitions, not a time window (docs/valkuilen.md: a yearly TimeWindowPartitionsDefinition hides the
-current year without ``end_offset=1``). The list runs to 2035; extending it is a one-line change
+Static partitions, not a time window (docs/valkuilen.md: a yearly TimeWindowPartitionsDefinition
+hides the current year without ``end_offset=1``). The list runs to 2035; extending it is a one-line change
 and the schedule skips with a clear reason when the year is missing.
 """
 

@@ -1,7 +1,7 @@
 """The yearly cycle: schedules that start runs with an explicit partition key.
 
-docs/valkuilen.md: a plain ScheduleDefinition over a partitioned job yields ``partition_key=None``; these
-schedules yield ``RunRequest(partition_key=...)`` and are tested by evaluating a tick.
+docs/valkuilen.md: a plain ScheduleDefinition over a partitioned job yields
+``partition_key=None``; these schedules yield ``RunRequest(partition_key=...)`` and are tested by evaluating a tick.
 
 - ``jaarcyclus_1_september`` (1 September, 06:00 Europe/Amsterdam): the main job for the
   rapportagejaar of the tick (the year of the scheduled date), so the figures are ready before

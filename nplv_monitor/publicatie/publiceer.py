@@ -1,7 +1,7 @@
 """Publish the working DuckDB file as the analysts' file: a new file, swapped in atomically.
 
-Why this shape (docs/valkuilen.md): DuckDB allows one writer *or* many readers per file, so an analyst who
-has ``nplv_monitor.duckdb`` open would block any in-place write. We therefore never write into the
+Why this shape (docs/valkuilen.md): DuckDB allows one writer *or* many readers per file, so an
+analyst who has ``nplv_monitor.duckdb`` open would block any in-place write. We therefore never write into the
 published file. Each publication
 
 1. takes the publication lock (a second run waits briefly, then refuses clearly);
