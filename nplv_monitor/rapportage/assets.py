@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext
 from nplv_monitor.config import instellingen
 from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
+from nplv_monitor.rapportage.gegevens import KAART_TABELLEN
 from nplv_monitor.rapportage.maak import maak, rapport_map
 
 GROEP = "rapportage"
@@ -17,7 +18,9 @@ RAPPORT_KEY = dg.AssetKey(["rapportage", "voortgangsrapportage"])
     group_name=GROEP,
     # Same rapportagejaar as the publication it reads (identity partition mapping).
     partitions_def=RAPPORTAGEJAAR,
-    deps=[PUBLICATIE_KEY],
+    # The map's bron tables are read from the published file, but declared here too so the UI
+    # shows which sources the report draws on directly (keys are [schema, table]).
+    deps=[PUBLICATIE_KEY, *(dg.AssetKey(t.split(".")) for t in KAART_TABELLEN)],
     kinds={"excel", "html"},
 )
 def voortgangsrapportage(context: AssetExecutionContext) -> dg.MaterializeResult:

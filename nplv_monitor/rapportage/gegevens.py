@@ -38,6 +38,9 @@ VERGELIJKING_SOORTEN = (
     "alle_focusgebieden",
     "nederland",
 )
+#: What the map needs besides ref.gebied_buurten: the buurt polygons and their class. They are
+#: bronnen tables in the published file; the report never reads the snapshot itself.
+KAART_TABELLEN = ("bron.leefbaarometer_buurtgeometrie", "bron.leefbaarometer_buurt")
 
 
 class RapportageFout(NplvFout):
@@ -194,6 +197,14 @@ def laad(pad: Path) -> Publicatie:
                 schema={"gebied_code": pl.String, "indelingsjaar": pl.Int64, "buurtcode": pl.String}
             )
         )
+        if gebied_buurten.height:
+            ontbrekend = [t for t in KAART_TABELLEN if t not in relaties]
+            if ontbrekend:
+                raise RapportageFout(
+                    f"{pad} bevat ref.gebied_buurten maar niet {', '.join(ontbrekend)}, die de "
+                    "kaart nodig heeft. Bouw de monitor opnieuw (`nplv-monitor build`), zodat de "
+                    "bronnen-stage die tabellen schrijft en de publicatie ze meeneemt."
+                )
         lbm: dict[str, int | None] = {}
         if "bron.leefbaarometer_buurt" in relaties:
             kol = _kolommen(con, "bron.leefbaarometer_buurt")

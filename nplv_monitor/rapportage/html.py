@@ -17,7 +17,6 @@ import jinja2
 import polars as pl
 
 from nplv_monitor import __version__
-from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.rapportage import grafieken, kaart, opmaak, teksten, weergave
 from nplv_monitor.rapportage.gegevens import (
     ACTIELIJN_NAMEN,
@@ -172,9 +171,8 @@ def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
 
 
 class _Rapport:
-    def __init__(self, pub: Publicatie, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, pub: Publicatie) -> None:
         self.pub = pub
-        self.snapshot = snapshot or Snapshot()
         self.env = _omgeving()
         self.idx = {
             (r["gebied_code"], r["indicator_code"], r["peiljaar"]): r
@@ -383,11 +381,9 @@ class _Rapport:
 
     def _alle_buurten(self) -> list[kaart.Buurt]:
         if self._buurten is None:
-            gms = self.pub.focusgebieden()["gemeentecode"].unique().to_list()
-            if self.pub.buurtgeometrie is not None:
-                self._buurten = kaart.buurten_uit_publicatie(self.pub.buurtgeometrie)
-            else:
-                self._buurten = kaart.lees_buurten(self.snapshot, gms)
+            # gegevens.laad refuses a publication with buurt membership but without geometry,
+            # so a map is only asked for when bron.leefbaarometer_buurtgeometrie was read.
+            self._buurten = kaart.buurten_uit_publicatie(self.pub.buurtgeometrie or [])
         return self._buurten
 
     def _namen(self) -> dict[str, str]:

@@ -1,10 +1,9 @@
 """Map of the focus areas' buurten, coloured by Leefbaarometer 2024 class (inline SVG).
 
-Geometry: the simplified WGS84 buurt polygons of Leefbaarometer 2024 in the shipped snapshot
-(``leefbaarometer/buurtgeometrie_2024``), read through :class:`Snapshot` so the hash is verified.
-The published file carries the same polygons in ``bron.leefbaarometer_buurtgeometrie`` and the
-class (``kscore`` 1–9) in ``bron.leefbaarometer_buurt``; the report uses those when present and falls
-back on the snapshot GeoJSON (the CSV was flattened from it, values unchanged). Which buurten belong to an area comes from ``ref.gebied_buurten``.
+Geometry: the simplified WGS84 buurt polygons of Leefbaarometer 2024 from
+``bron.leefbaarometer_buurtgeometrie``; the class (``kscore`` 1–9) from ``bron.leefbaarometer_buurt``.
+Both come from the published file like every other figure (the bronnen stage read the snapshot;
+the report never does). Which buurten belong to an area comes from ``ref.gebied_buurten``.
 """
 
 from __future__ import annotations
@@ -14,10 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.rapportage.grafieken import Spec, spec, veld
 
-GEOMETRIE_MAP = "leefbaarometer/buurtgeometrie_2024"
 PEILJAAR = 2024
 BRON = "BZK/VRO, Leefbaarometer 3.0 meting 2024 (buurtscores en -geometrie)"
 
@@ -81,35 +78,6 @@ def buurten_uit_publicatie(rijen: Iterable[tuple[str, str, str]]) -> list[Buurt]
             )
         )
     return uit
-
-
-def lees_buurten(snapshot: Snapshot, gemeentecodes: Iterable[str]) -> list[Buurt]:
-    """The 2024 buurten (with geometry) of the given gemeenten, from the snapshot GeoJSON."""
-    gewenst = set(gemeentecodes)
-    index = snapshot.json(f"{GEOMETRIE_MAP}/index.json")
-    buurten: list[Buurt] = []
-    for provincie in sorted(index):
-        data = snapshot.json(f"{GEOMETRIE_MAP}/{provincie}.geojson")
-        for f in data["features"]:
-            p = f["properties"]
-            code = str(p["code"]).strip()
-            gm = "GM" + code[2:6]
-            if gm not in gewenst:
-                continue
-            klasse = p.get("klasse")
-            buurten.append(
-                Buurt(
-                    code=code,
-                    naam=str(p.get("naam") or code),
-                    gemeentecode=gm,
-                    klasse=int(klasse) if klasse is not None else None,
-                    geometrie={
-                        "type": f["geometry"]["type"],
-                        "coordinates": _rond(f["geometry"]["coordinates"]),
-                    },
-                )
-            )
-    return buurten
 
 
 def _bbox(geometrie: Mapping[str, Any]) -> tuple[float, float, float, float]:
