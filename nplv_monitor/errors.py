@@ -30,3 +30,8 @@ class ValidatieFout(NplvFout):
 
 class RegisterFout(NplvFout):
     """The area register (assets/gebieden.yaml) is inconsistent with the CBS indeling."""
+
+
+class TabelOntbreekt(NplvFout):
+    """A stage needs a table of an earlier stage that the work DuckDB file does not hold yet; the
+    message names the file, the table(s) and the command that writes them."""

@@ -1,18 +1,29 @@
-"""Published scheme figures, per-area exports and the gebiedsrealisatie indicators."""
+"""Published scheme figures, per-area exports and the gebiedsrealisatie indicators.
+
+Source data comes from a work DB (a copy of the session fixture ``werkdb_bronnen``) into which the
+``realisatie/regelingen_cijfers`` asset is materialized, as in the pipeline; the expected values
+are read from ``bron.nplv_realisatie`` with SQL.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
 from nplv_monitor import validatie
-from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.cli import main
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import WerkDatabase
+from nplv_monitor.errors import TabelOntbreekt
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
 from nplv_monitor.realisatie import assets, indicatoren, intake, regelingen
 from nplv_monitor.realisatie.meldingen import RegelingFout
@@ -21,20 +32,39 @@ GEEN_EXPORTS = pl.DataFrame(schema=regelingen.GEBIED_SCHEMA)
 GEEN_RETOUREN = pl.DataFrame(schema=intake.ANTWOORD_SCHEMA)
 
 
-def _csv_rijen() -> list[dict[str, str]]:
-    pad = Snapshot().pad(regelingen.GEPUBLICEERD_CSV)
-    with pad.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+@pytest.fixture(scope="module")
+def werkdb(werkdb_bronnen: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bronnen work DB with realisatie.regelingen_cijfers materialized into it."""
+    pad = tmp_path_factory.mktemp("realisatie") / "werk.duckdb"
+    shutil.copyfile(werkdb_bronnen, pad)
+    resultaat = dg.materialize(
+        [assets.regelingen_cijfers], resources={"werkdb": WerkDatabase(pad=str(pad))}
+    )
+    assert resultaat.success
+    return pad
 
 
-def _csv_rij(gebied: str, kenmerk: str) -> dict[str, str]:
-    (rij,) = [r for r in _csv_rijen() if r["gebied"] == gebied and r["kenmerk"] == kenmerk]
+def _sql(pad: Path, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(pad), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+@pytest.fixture(scope="module")
+def bronrijen(werkdb: Path) -> list[dict[str, Any]]:
+    """The rows of bron.nplv_realisatie, in the order the bronnen stage wrote them."""
+    return _sql(werkdb, "select * from bron.nplv_realisatie order by rowid").to_dicts()
+
+
+def _bronrij(rijen: list[dict[str, Any]], gebied: str, kenmerk: str) -> dict[str, Any]:
+    (rij,) = [r for r in rijen if r["gebied"] == gebied and r["kenmerk"] == kenmerk]
     return rij
 
 
 @pytest.fixture(scope="module")
-def cijfers() -> pl.DataFrame:
-    return regelingen.lees_gepubliceerd()
+def cijfers(werkdb: Path) -> pl.DataFrame:
+    return _sql(werkdb, "select * from realisatie.regelingen_cijfers").cast(
+        regelingen.CIJFERS_SCHEMA  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +82,10 @@ def _een(
     return sel.row(0, named=True)
 
 
-def test_gepubliceerde_cijfers_laden_volledig(cijfers: pl.DataFrame) -> None:
-    rijen = _csv_rijen()
+def test_gepubliceerde_cijfers_laden_volledig(
+    cijfers: pl.DataFrame, bronrijen: list[dict[str, Any]]
+) -> None:
+    rijen = bronrijen
     assert cijfers.height == len(rijen)
     validatie.valideer(cijfers, "realisatie.regelingen_cijfers")
     bereik = cijfers.filter(pl.col("bandbreedte"))
@@ -67,16 +99,51 @@ def test_gepubliceerde_cijfers_laden_volledig(cijfers: pl.DataFrame) -> None:
     assert "ongeveer" in cijfers["woordkeuze"].to_list()
 
 
-def test_heerlen_noord_vhf_toekenningsgraad_derde_tranche(waarden: pl.DataFrame) -> None:
+def test_herkomst_is_de_regel_en_hash_van_het_csv_bestand(cijfers: pl.DataFrame) -> None:
+    # Independent of the bronnen reader: the shipped CSV itself, read with the csv module.
+    pad = DEFAULT_SNAPSHOT_DIR / regelingen.GEPUBLICEERD_CSV
+    with pad.open(encoding="utf-8", newline="") as f:
+        regels = list(csv.DictReader(f))
+    assert sorted(cijfers["bron_rij"]) == list(range(2, len(regels) + 2))
+    for r in cijfers.iter_rows(named=True):
+        regel = regels[r["bron_rij"] - 2]  # line 1 is the header
+        assert (regel["gebied"], regel["kenmerk"], regel["bron"]) == (
+            r["gebied_naam"],
+            r["kenmerk"],
+            r["bron"],
+        ), r["bron_rij"]
+        assert (float(regel["waarde_min"]), float(regel["waarde_max"])) == (
+            r["waarde_min"],
+            r["waarde_max"],
+        )
+    assert set(cijfers["bron_sha256"]) == {hashlib.sha256(pad.read_bytes()).hexdigest()}
+
+
+def test_zonder_brontabel_een_fout_die_zegt_wat_eerst_moet(tmp_path: Path) -> None:
+    pad = tmp_path / "werk.duckdb"
+    duckdb.connect(str(pad)).close()  # a work DB in which the bronnen stage has not run
+    with pytest.raises(TabelOntbreekt) as exc:
+        # Direct invocation returns the asset's generator (typed as object by Dagster).
+        list(cast(Iterator[object], assets.regelingen_cijfers(werkdb=WerkDatabase(pad=str(pad)))))
+    melding = str(exc.value)
+    assert str(pad) in melding
+    assert "bron.nplv_realisatie" in melding
+    assert "nplv-monitor build" in melding
+    assert "bron/nplv_realisatie" in melding
+
+
+def test_heerlen_noord_vhf_toekenningsgraad_derde_tranche(
+    waarden: pl.DataFrame, bronrijen: list[dict[str, Any]]
+) -> None:
     aangevraagd = float(
-        _csv_rij("Heerlen-Noord", "woningen aangevraagd voor herstructurering (derde tranche)")[
-            "waarde_min"
-        ]
+        _bronrij(
+            bronrijen, "Heerlen-Noord", "woningen aangevraagd voor herstructurering (derde tranche)"
+        )["waarde_min"]
     )
     toegekend = float(
-        _csv_rij("Heerlen-Noord", "woningen toegekend voor herstructurering (derde tranche)")[
-            "waarde_min"
-        ]
+        _bronrij(
+            bronrijen, "Heerlen-Noord", "woningen toegekend voor herstructurering (derde tranche)"
+        )["waarde_min"]
     )
     assert (toegekend, aangevraagd) == (645, 1122)  # the published figures themselves
     rij = _een(waarden, "gr_vhf_toekenningsgraad", "heerlen_noord")
@@ -89,9 +156,11 @@ def test_heerlen_noord_vhf_toekenningsgraad_derde_tranche(waarden: pl.DataFrame)
     assert "30-09-2025" in str(rij["bron_vermelding"])
 
 
-def test_bandbreedte_en_woordkeuze_blijven_bewaard(waarden: pl.DataFrame) -> None:
-    bron = _csv_rij(
-        "alle focusgebieden", "huishoudens geholpen met energiebesparende voorzieningen"
+def test_bandbreedte_en_woordkeuze_blijven_bewaard(
+    waarden: pl.DataFrame, bronrijen: list[dict[str, Any]]
+) -> None:
+    bron = _bronrij(
+        bronrijen, "alle focusgebieden", "huishoudens geholpen met energiebesparende voorzieningen"
     )
     rij = _een(waarden, "gr_huishoudens_energiebesparing", "alle_focusgebieden", 2024)
     assert rij["waarde"] is None
@@ -102,16 +171,20 @@ def test_bandbreedte_en_woordkeuze_blijven_bewaard(waarden: pl.DataFrame) -> Non
     )
     assert "bandbreedte" in str(rij["toelichting"])
     gestart = _een(waarden, "gr_wbi_sbi_gestart_aandeel", "alle_focusgebieden")
-    g = float(_csv_rij("alle focusgebieden", "woningen waarvan de bouw is gestart")["waarde_min"])
-    p = float(_csv_rij("alle focusgebieden", "geplande woningen")["waarde_min"])
+    g = float(
+        _bronrij(bronrijen, "alle focusgebieden", "woningen waarvan de bouw is gestart")[
+            "waarde_min"
+        ]
+    )
+    p = float(_bronrij(bronrijen, "alle focusgebieden", "geplande woningen")["waarde_min"])
     assert gestart["waarde"] == pytest.approx(100 * g / p)
     assert "'ongeveer'" in str(gestart["toelichting"])
     assert "'circa'" in str(gestart["toelichting"])
     vve = _een(waarden, "gr_vve_deelname", "alle_focusgebieden")
     assert vve["waarde"] == float(
-        _csv_rij("alle focusgebieden", "deelname van de doelgroep aan voorschoolse educatie")[
-            "waarde_min"
-        ]
+        _bronrij(
+            bronrijen, "alle focusgebieden", "deelname van de doelgroep aan voorschoolse educatie"
+        )["waarde_min"]
     )
     assert "'ongeveer'" in str(vve["toelichting"])
 
@@ -129,12 +202,18 @@ def test_elke_waarde_heeft_een_bron_en_voldoet_aan_het_contract(waarden: pl.Data
     assert leeg["waarde"] is None
 
 
-def test_woontop_doel_telt_versneld_en_extra_op(waarden: pl.DataFrame) -> None:
+def test_woontop_doel_telt_versneld_en_extra_op(
+    waarden: pl.DataFrame, bronrijen: list[dict[str, Any]]
+) -> None:
     versneld = float(
-        _csv_rij("alle focusgebieden", "woningen versneld te bouwen 2025-2029")["waarde_min"]
+        _bronrij(bronrijen, "alle focusgebieden", "woningen versneld te bouwen 2025-2029")[
+            "waarde_min"
+        ]
     )
     extra = float(
-        _csv_rij("alle focusgebieden", "woningen extra te bouwen 2025-2029")["waarde_min"]
+        _bronrij(bronrijen, "alle focusgebieden", "woningen extra te bouwen 2025-2029")[
+            "waarde_min"
+        ]
     )
     assert _een(waarden, "gr_woontop_doel", "alle_focusgebieden")["waarde"] == versneld + extra
     voortgang = _een(waarden, "gr_woontop_voortgang", "alle_focusgebieden")
@@ -237,7 +316,13 @@ def test_definities_van_de_stage() -> None:
         resources={"werkdb": WerkDatabase()},
     )  # fmt: skip
     graaf = defs.resolve_asset_graph()
-    groepen = {k.to_user_string(): graaf.get(k).group_name for k in graaf.get_all_asset_keys()}
+    eigen = graaf.materializable_asset_keys
+    groepen = {k.to_user_string(): graaf.get(k).group_name for k in eigen}
+    # The published figures come from the bronnen table, declared so lineage shows in the UI.
+    assert graaf.get(assets.BRON_REALISATIE_KEY).is_external
+    assert graaf.get(dg.AssetKey(["realisatie", "regelingen_cijfers"])).parent_keys == {
+        dg.AssetKey(["bron", "nplv_realisatie"])
+    }
     assert groepen == {
         "realisatie/regelingen_cijfers": "bronnen",
         "realisatie/regelingen_gebied": "bronnen",

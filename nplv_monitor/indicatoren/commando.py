@@ -6,6 +6,8 @@ import argparse
 
 import polars as pl
 
+BRONVARIABELEN = "metingen.bronvariabelen"
+
 
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("indicatoren", help="toon de indicatorcatalogus en de jaren met data")
@@ -14,14 +16,16 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _toon(args: argparse.Namespace) -> int:
+    from nplv_monitor.db import lees
     from nplv_monitor.indicatoren.bouw import catalogus_frame
     from nplv_monitor.indicatoren.catalogus import laad_catalogus
-    from nplv_monitor.metingen import bouw, bronframes
+    from nplv_monitor.werktabellen import werkdb_lezen
 
-    catalogus = laad_catalogus()
-    # Which years have data follows from the snapshot's tables (the same reading as the pipeline).
-    bv = bouw.bouw_metingen(bronframes.uit_snapshot(), catalogus).bronvariabelen
-    df = catalogus_frame(catalogus, bv)
+    # Which years have data: the metingen stage's own count in the work DB (stage boundary: no
+    # stage after bronnen reads the snapshot), against the catalogue as it is now.
+    with werkdb_lezen([BRONVARIABELEN]) as con:
+        bv = lees(con, f"select * from {BRONVARIABELEN}")
+    df = catalogus_frame(laad_catalogus(), bv)
     if args.familie:
         df = df.filter(pl.col("familie") == args.familie)
     print(f"{'indicator':<38} {'familie':<14} {'actielijn':<10} {'bron':<24} jaren met data")

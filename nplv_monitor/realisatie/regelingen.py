@@ -1,8 +1,9 @@
 """National scheme figures: the published ones (Kamerstukken) and the ministry's per-area exports.
 
-Published figures (``realisatie_gepubliceerd.csv`` in the snapshot) keep their range
-(waarde_min/waarde_max), their wording ('ongeveer', 'ruim', …) and their Kamerstuk. Each row is
-tied to a quantity (maat) through ``assets/regelingen/gepubliceerd_maten.yaml``.
+Published figures (``bron.nplv_realisatie``, written by the bronnen stage from
+``realisatie_gepubliceerd.csv`` in the snapshot) keep their range (waarde_min/waarde_max), their
+wording ('ongeveer', 'ruim', …) and their Kamerstuk. Each row is tied to a quantity (maat) through
+``assets/regelingen/gepubliceerd_maten.yaml``.
 
 Per-area exports follow the CSV format of ``assets/regelingen/README.md``; a file with a fault is
 rejected whole (``RegelingFout`` naming file, row and column), other files still load.
@@ -20,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
+from nplv_monitor.bronnen.snapshot import sha256_bestand
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.geografie import gebieden
 from nplv_monitor.realisatie.intake import bestanden_in_map, ontvangen_op
@@ -28,6 +29,11 @@ from nplv_monitor.realisatie.meldingen import GepubliceerdFout, Melding, Regelin
 from nplv_monitor.yamlbestand import lees_yaml
 
 GEPUBLICEERD_CSV = "nplv/realisatie_gepubliceerd.csv"
+#: The bronnen table holding that CSV's rows.
+BRONTABEL = "bron.nplv_realisatie"
+#: Its rows in file order, with the CSV line each came from (line 1 is the header). rowid is the
+#: insertion order: the bronnen stage writes the frame it read, in file order, into a new table.
+BRON_SQL = f"select row_number() over (order by rowid) + 1 as bron_rij, * from {BRONTABEL}"
 REGELINGEN_DIR = ASSETS_DIR / "regelingen"
 _KAMERSTUK = re.compile(r"Kamerstuk\s+(\d+\s\d+)\s+nr\.\s*(\d+)")
 _DATUM = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
@@ -54,15 +60,17 @@ def _soort(code: str) -> str:
     return "focusgebied"
 
 
-def lees_gepubliceerd(snapshot: Snapshot | None = None) -> pl.DataFrame:
-    """realisatie.regelingen_cijfers: the published figures, one row per CSV row."""
-    snap = snapshot or Snapshot()
-    bestand = snap.map / GEPUBLICEERD_CSV
-    df = snap.csv(GEPUBLICEERD_CSV, infer_schema=False)
+def lees_gepubliceerd(bron: pl.DataFrame, bron_sha256: str) -> pl.DataFrame:
+    """realisatie.regelingen_cijfers: the published figures, one row per row of ``bron``.
+
+    ``bron`` is :data:`BRON_SQL` on the work DuckDB file (bron.nplv_realisatie plus ``bron_rij``);
+    ``bron_sha256`` the hash of the CSV file the bronnen stage read.
+    """
     maten = _maten()
     rijen: list[dict[str, Any]] = []
     fouten: list[str] = []
-    for i, r in enumerate(df.iter_rows(named=True), start=2):
+    for r in bron.iter_rows(named=True):
+        i = r["bron_rij"]
         code = gebieden.code_van(r["gebied"])
         maat = maten.get((r["regeling"], r["kenmerk"]))
         kamerstuk = _KAMERSTUK.search(r["bron"] or "")
@@ -78,7 +86,7 @@ def lees_gepubliceerd(snapshot: Snapshot | None = None) -> pl.DataFrame:
             fouten.append(f"rij {i}, kolom bron: geen Kamerstuk met datum in {r['bron']!r}")
         if code is None or maat is None or kamerstuk is None or datum is None:
             continue
-        wmin, wmax = float(r["waarde_min"]), float(r["waarde_max"])
+        wmin, wmax = r["waarde_min"], r["waarde_max"]
         if wmin > wmax:
             fouten.append(f"rij {i}: waarde_min {wmin} is groter dan waarde_max {wmax}")
         dag, maand, jaar = (int(x) for x in datum.groups())
@@ -105,11 +113,11 @@ def lees_gepubliceerd(snapshot: Snapshot | None = None) -> pl.DataFrame:
                 "toelichting": r["toelichting"],
                 "aantal_gebieden": maat.get("aantal_gebieden"),
                 "bron_rij": i,
-                "bron_sha256": snap.entry(GEPUBLICEERD_CSV).sha256,
+                "bron_sha256": bron_sha256,
             }
         )
     if fouten:
-        raise GepubliceerdFout(f"{bestand}: " + "; ".join(fouten))
+        raise GepubliceerdFout(f"{BRONTABEL} ({GEPUBLICEERD_CSV}): " + "; ".join(fouten))
     return pl.DataFrame(rijen, schema=CIJFERS_SCHEMA)
 
 
