@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from nplv_monitor.bronnen.cbs_client import ververs_tabel
+from nplv_monitor.bronnen.cbs_online import CbsVerbinding
+from nplv_monitor.bronnen.leefbaarometer_online import download_leefbaarometer
 from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
+from nplv_monitor.bronnen.termijn import TERMIJN_TABEL_ENV, TERMIJN_VERZOEK_ENV
 from nplv_monitor.errors import BronFout
 from tests.replay.server import ReplayServer, Storing
 
@@ -155,3 +159,111 @@ def test_pagina_met_ontbrekende_rij_wordt_geweigerd(server: ReplayServer, kopie:
     Holds: the row count is below RecordCount, so the download is refused; nothing written."""
     server.storingen.append(Storing("pagina_kort", "/TypedDataSet", aantal=1))
     _geweigerd(server, kopie, "Afgekapte download geweigerd")
+
+
+# -- wall-clock deadlines: a server that trickles its answer ---------------------------------------
+def _termijnen(monkeypatch: pytest.MonkeyPatch, verzoek_s: float, tabel_s: float) -> None:
+    monkeypatch.setenv(TERMIJN_VERZOEK_ENV, str(verzoek_s))
+    monkeypatch.setenv(TERMIJN_TABEL_ENV, str(tabel_s))
+
+
+def test_druppelend_antwoord_stopt_op_de_termijn_per_verzoek(
+    server: ReplayServer, kopie: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault: TableInfos is sent one byte per 0.5 s, always (each read well within the 5 s socket
+    timeout, so requests alone would wait for ever). Holds: every attempt is cut off at the
+    1.5 s deadline per request and retried; after 3 attempts a BronFout naming the URL and the
+    deadline, within 3 x 1.5 s (+ 5 s slack: a correctness bound, not a performance threshold);
+    nothing written."""
+    _termijnen(monkeypatch, verzoek_s=1.5, tabel_s=120)
+    server.storingen.append(Storing("trickle", "/TableInfos", aantal=None, interval_s=0.5))
+    begin = time.monotonic()
+    fout = _geweigerd(server, kopie, "3 poging", "1.5 s per verzoek")
+    duur = time.monotonic() - begin
+    assert server.url(f"/opendata.cbs.nl/ODataFeed/odata/{KWB2020}/TableInfos") in str(fout)
+    assert [v.antwoord for v in server.verzoeken_naar("/TableInfos")] == ["trickle"] * 3
+    assert duur < 3 * 1.5 + 5, f"duurde {duur:.1f} s"
+
+
+def test_eenmaal_druppelend_antwoord_wordt_herhaald(
+    server: ReplayServer, kopie: Snapshot, bron: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault: one TypedDataSet page trickles once. Holds: that attempt ends at its deadline, the
+    entity set is fetched again and the result equals the snapshot."""
+    _termijnen(monkeypatch, verzoek_s=1.5, tabel_s=120)
+    server.storingen.append(Storing("trickle", "/TypedDataSet", aantal=1, interval_s=0.5))
+    _gelukt(server, kopie, bron)
+    assert server.verzoeken_naar("/TypedDataSet")[0].antwoord == "trickle"
+
+
+def test_druppelend_antwoord_stopt_op_de_termijn_per_tabel(
+    server: ReplayServer, kopie: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault: the TypedDataSet trickles, always; the deadline per request (60 s) is far away but
+    the table's (4 s, counted from its first request: TableInfos, the service document,
+    DataProperties and the dimensions come first) is not. Holds: BronFout naming the
+    TypedDataSet URL and the table deadline, within 4 s (+ 5 s slack), without another attempt
+    (no time is left for one); nothing written."""
+    _termijnen(monkeypatch, verzoek_s=60, tabel_s=4)
+    server.storingen.append(Storing("trickle", "/TypedDataSet", aantal=None, interval_s=0.5))
+    begin = time.monotonic()
+    fout = _geweigerd(server, kopie, "afgebroken", "4 s voor de hele tabel")
+    duur = time.monotonic() - begin
+    assert server.url(f"/opendata.cbs.nl/ODataFeed/odata/{KWB2020}/TypedDataSet") in str(fout)
+    assert [v.antwoord for v in server.verzoeken_naar("/TypedDataSet")] == ["trickle"]
+    assert server.verzoeken_naar("/DataProperties"), "de tabeltermijn begon te laat"
+    assert 4 <= duur < 4 + 5, f"duurde {duur:.1f} s"
+
+
+def test_ongeldige_termijn_in_de_omgeving_is_een_bronfout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(TERMIJN_TABEL_ENV, "een uur")
+    with pytest.raises(BronFout, match=TERMIJN_TABEL_ENV):
+        CbsVerbinding("opendata.cbs.nl")
+    monkeypatch.setenv(TERMIJN_TABEL_ENV, "0")
+    with pytest.raises(BronFout, match=TERMIJN_TABEL_ENV):
+        CbsVerbinding("opendata.cbs.nl")
+    # An explicit argument wins over the environment.
+    assert CbsVerbinding("opendata.cbs.nl", termijn_tabel_s=9).termijnen.tabel_s == 9
+
+
+@pytest.mark.parametrize(
+    ("termijnen", "woorden", "verzoeken", "grens_s"),
+    [
+        ({"termijn_verzoek_s": 1.0, "termijn_tabel_s": 60}, ["2 poging", "1 s per poging"], 2, 2),
+        (
+            {"termijn_verzoek_s": 60, "termijn_tabel_s": 2.0},
+            ["afgebroken", "2 s voor de hele"],
+            1,
+            2,
+        ),
+    ],
+    ids=["per_poging", "per_download"],
+)
+def test_druppelende_leefbaarometer_zip_stopt_op_de_termijn(
+    server: ReplayServer,
+    kopie: Snapshot,
+    *,
+    termijnen: dict[str, float],
+    woorden: list[str],
+    verzoeken: int,
+    grens_s: float,
+) -> None:
+    """Fault: the Leefbaarometer zip is sent one byte per 0.5 s, always. Holds: BronFout naming
+    the URL and the deadline that ended it (per attempt: retried; for the whole download: not
+    retried), within that deadline (+ 5 s slack); the snapshot is unchanged."""
+    server.bestanden["lbm.zip"] = bytes(2000)  # the content never matters: it does not arrive
+    server.storingen.append(Storing("trickle", "/bestanden/lbm.zip", aantal=None))
+    url = server.url("/bestanden/lbm.zip")
+    voor = _toestand(kopie.map)
+    begin = time.monotonic()
+    with pytest.raises(BronFout) as fout:
+        download_leefbaarometer(url, kopie, timeout_s=5.0, pogingen=2, wacht_s=0.01, **termijnen)
+    duur = time.monotonic() - begin
+    assert url in str(fout.value)
+    for w in woorden:
+        assert w in str(fout.value)
+    assert len(server.verzoeken_naar("/bestanden/lbm.zip")) == verzoeken
+    assert duur < grens_s + 5, f"duurde {duur:.1f} s"
+    assert _toestand(kopie.map) == voor

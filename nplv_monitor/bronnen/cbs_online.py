@@ -12,7 +12,12 @@ it, for the duration of one call:
 - ``options.use_https`` from the base URL, so a mirror or the replay server on plain HTTP works;
 - tenacity retries with exponential backoff around each entity-set download, on connection errors,
   timeouts and HTTP 5xx. A retry restarts that entity set from its first page, so no page is
-  counted twice.
+  counted twice;
+- wall-clock deadlines (``termijn.TermijnAdapter`` mounted on that session): every request must be
+  answered completely within ``termijn_verzoek_s`` (a server trickling bytes, each within the
+  socket timeout, is cut off and retried), and the whole table — all pages and entity sets,
+  retries and backoff included — within ``termijn_tabel_s``, counted from its first request. One
+  ``CbsVerbinding`` is one table (as ``cbs_client.ververs_tabel`` uses it).
 
 Those cbsodata settings are module globals, so calls are serialised with a lock.
 
@@ -38,6 +43,7 @@ import requests
 import tenacity
 from requests.utils import should_bypass_proxies
 
+from nplv_monitor.bronnen.termijn import TermijnAdapter, Termijnen, TermijnVerstreken
 from nplv_monitor.errors import BronFout
 
 BASIS_URL_ENV = "NPLV_CBS_BASIS_URL"
@@ -85,8 +91,14 @@ class _UrlLog:
         return self.urls[-1] if self.urls else "(nog geen verzoek)"
 
 
-def _sessie_klasse(log: _UrlLog, timeout_s: float) -> type[requests.Session]:
+def _sessie_klasse(log: _UrlLog, timeout_s: float, termijnen: Termijnen) -> type[requests.Session]:
     class _Sessie(requests.Session):
+        def __init__(self) -> None:
+            super().__init__()
+            adapter = TermijnAdapter(termijnen)
+            self.mount("http://", adapter)
+            self.mount("https://", adapter)
+
         def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
             url = request.url or ""
             # cbsodata follows odata.nextLink without limit: a link back to a page of this same
@@ -115,6 +127,9 @@ class CbsVerbinding:
     pogingen: int = STANDAARD_POGINGEN
     wacht_s: float = STANDAARD_WACHT_S
     log: _UrlLog = field(default_factory=_UrlLog)
+    #: Deadlines in seconds; None: NPLV_ONLINE_TERMIJN_VERZOEK_S / _TABEL_S, else 300 / 3600.
+    termijn_verzoek_s: float | None = None
+    termijn_tabel_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.pogingen < 1:
@@ -122,6 +137,8 @@ class CbsVerbinding:
         if self.timeout_s <= 0:
             raise BronFout(f"timeout_s moet positief zijn, niet {self.timeout_s}.")
         self.catalog_url, self.https = _catalogus_url(self.catalogus, self.basis_url)
+        gegeven = {"verzoek_s": self.termijn_verzoek_s, "tabel_s": self.termijn_tabel_s}
+        self.termijnen = Termijnen(**{k: v for k, v in gegeven.items() if v is not None})
 
     def tabel_url(self, tabel_id: str) -> str:
         schema = "https" if self.https else "http"
@@ -133,7 +150,7 @@ class CbsVerbinding:
         with _CBSODATA_LOCK:
             oude_sessie = _cbsodata3.Session
             oude_https = cbsodata.options.use_https
-            _cbsodata3.Session = _sessie_klasse(self.log, self.timeout_s)
+            _cbsodata3.Session = _sessie_klasse(self.log, self.timeout_s, self.termijnen)
             cbsodata.options.use_https = self.https
             try:
                 yield
@@ -147,6 +164,13 @@ class CbsVerbinding:
             try:
                 with self._cbsodata():
                     return functie()
+            except TermijnVerstreken as exc:
+                if exc.soort == "tabel":  # no time left for another attempt
+                    raise BronFout(
+                        f"Ophalen van {wat} uit {self.catalogus} afgebroken: {exc}. "
+                        "Niets geschreven."
+                    ) from exc
+                raise _TijdelijkeFout(exc) from exc
             except (
                 requests.ConnectionError,
                 requests.Timeout,
@@ -173,9 +197,15 @@ class CbsVerbinding:
                     f"(veld {exc} ontbreekt)."
                 ) from exc
 
+        terugval = tenacity.wait_exponential(multiplier=self.wacht_s, max=60)
+
+        def wacht(toestand: tenacity.RetryCallState) -> float:
+            # Never sleep past the table's deadline; the next attempt then ends it at once.
+            return max(0.0, min(terugval(toestand), self.termijnen.over_voor_tabel()))
+
         retryer = tenacity.Retrying(
             stop=tenacity.stop_after_attempt(self.pogingen),
-            wait=tenacity.wait_exponential(multiplier=self.wacht_s, max=60),
+            wait=wacht,
             retry=tenacity.retry_if_exception_type(_TijdelijkeFout),
             reraise=True,
         )
@@ -190,6 +220,8 @@ class CbsVerbinding:
             )
             if isinstance(oorzaak, requests.HTTPError):
                 soort = f"serverfout HTTP {_http_status(oorzaak)}"
+            if isinstance(oorzaak, TermijnVerstreken):
+                soort = f"geen volledig antwoord binnen {oorzaak.termijn_s:g} s per verzoek"
             raise BronFout(
                 f"Ophalen van {wat} uit {self.catalogus} mislukt na {self.pogingen} poging(en) "
                 f"({soort}, timeout {self.timeout_s:g} s) bij {self.log.laatste}: {oorzaak}"

@@ -5,6 +5,10 @@ of ``LEEFBAAROMETER_BESTANDEN``, found anywhere in the zip). Each CSV is checked
 written: it must be UTF-8 CSV with the level's code column and ``jaar``. Then the three files are
 installed all-or-nothing with their manifest entries (``online_schrijven.installeer``). A broken
 zip, a missing level or a wrong header is a BronFout and writes nothing.
+
+The download has wall-clock deadlines (``termijn.TermijnAdapter``): each attempt must deliver the
+whole file within ``termijn_verzoek_s`` and the download as a whole, retries included, must end
+within ``termijn_tabel_s`` (defaults: ``NPLV_ONLINE_TERMIJN_VERZOEK_S`` / ``_TABEL_S``, 300 / 3600 s).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import tenacity
 
 from nplv_monitor.bronnen.online_schrijven import installeer, manifestregel, werkmap
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.bronnen.termijn import TermijnAdapter, Termijnen, TermijnVerstreken
 from nplv_monitor.errors import BronFout
 
 DATASET = "leefbaarometer"
@@ -48,10 +53,21 @@ class _Tijdelijk(Exception):
     """A failure worth retrying (connection error, timeout, HTTP 5xx/429)."""
 
 
-def _download(url: str, timeout_s: float, pogingen: int, wacht_s: float) -> bytes:
+def _download(
+    url: str, timeout_s: float, pogingen: int, wacht_s: float, termijnen: Termijnen
+) -> bytes:
+    sessie = requests.Session()
+    adapter = TermijnAdapter(termijnen)
+    sessie.mount("http://", adapter)
+    sessie.mount("https://", adapter)
+
     def poging() -> bytes:
         try:
-            r = requests.get(url, timeout=timeout_s)
+            r = sessie.get(url, timeout=timeout_s)
+        except TermijnVerstreken as exc:
+            if exc.soort == "tabel":  # no time left for another attempt
+                raise BronFout(f"Leefbaarometer-download afgebroken: {exc}.") from exc
+            raise _Tijdelijk(str(exc)) from exc
         except requests.RequestException as exc:
             raise _Tijdelijk(f"{type(exc).__name__}: {exc}") from exc
         if r.status_code >= 500:
@@ -60,17 +76,24 @@ def _download(url: str, timeout_s: float, pogingen: int, wacht_s: float) -> byte
             raise BronFout(f"Leefbaarometer-download {url} gaf HTTP {r.status_code}.")
         return r.content
 
+    terugval = tenacity.wait_exponential(multiplier=wacht_s, max=60)
+
+    def wacht(toestand: tenacity.RetryCallState) -> float:
+        # Never sleep past the download's deadline; the next attempt then ends it at once.
+        return max(0.0, min(terugval(toestand), termijnen.over_voor_tabel()))
+
     try:
-        return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(pogingen),
-            wait=tenacity.wait_exponential(multiplier=wacht_s, max=60),
-            retry=tenacity.retry_if_exception_type(_Tijdelijk),
-            reraise=True,
-        )(poging)
+        with sessie:
+            return tenacity.Retrying(
+                stop=tenacity.stop_after_attempt(pogingen),
+                wait=wacht,
+                retry=tenacity.retry_if_exception_type(_Tijdelijk),
+                reraise=True,
+            )(poging)
     except _Tijdelijk as exc:
         raise BronFout(
             f"Leefbaarometer-download {url} mislukt na {pogingen} poging(en) "
-            f"(timeout {timeout_s:g} s): {exc}"
+            f"(timeout {timeout_s:g} s, termijn {termijnen.verzoek_s:g} s per poging): {exc}"
         ) from exc
 
 
@@ -114,9 +137,17 @@ def download_leefbaarometer(
     timeout_s: float = 120.0,
     pogingen: int = 4,
     wacht_s: float = 2.0,
+    termijn_verzoek_s: float | None = None,
+    termijn_tabel_s: float | None = None,
 ) -> LeefbaarometerResultaat:
-    """Download the open-data zip at ``url``, check it and install its CSVs in the snapshot."""
-    csvs = _lees_zip(_download(url, timeout_s, pogingen, wacht_s), url)
+    """Download the open-data zip at ``url``, check it and install its CSVs in the snapshot.
+
+    ``timeout_s`` bounds each socket read; ``termijn_verzoek_s`` each attempt as a whole and
+    ``termijn_tabel_s`` the download with its retries (None: from the environment, see above).
+    """
+    gegeven = {"verzoek_s": termijn_verzoek_s, "tabel_s": termijn_tabel_s}
+    termijnen = Termijnen(**{k: v for k, v in gegeven.items() if v is not None})
+    csvs = _lees_zip(_download(url, timeout_s, pogingen, wacht_s, termijnen), url)
     vandaag = date.today().isoformat()
     with werkmap(snapshot, "ophalen-leefbaarometer") as tmp:
         nieuw: dict[str, Path] = {}

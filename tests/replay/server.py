@@ -46,13 +46,16 @@ class Storing:
     "429"/"503" (that HTTP status), "json_kapot" (JSON cut off mid-object, as application/json),
     "halverwege" (status and Content-Length sent, then half the body and the connection closed),
     "lus" (the page's odata.nextLink points at the page itself), "pagina_kort" (the page lacks
-    its last row but the nextLink still moves on).
+    its last row but the nextLink still moves on), "trickle" (status, headers and Content-Length
+    at once, then the body one byte per ``interval_s``: every read is within a socket timeout,
+    the whole answer takes for ever).
     """
 
     soort: str
     pad_bevat: str
     aantal: int | None = 1
     vertraging_s: float = 5.0
+    interval_s: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -232,9 +235,27 @@ def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(inhoud[: len(inhoud) // 2])
                 self.close_connection = True
                 return
+            if storing is not None and storing.soort == "trickle":
+                self._trickle(status, inhoud, soort, storing.interval_s)
+                return
             # The client may have given up (its timeout): nothing to do then.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._stuur(status, inhoud, soort)
+
+        def _trickle(self, status: int, inhoud: bytes, soort: str, interval_s: float) -> None:
+            """Headers at once, then one byte per ``interval_s`` until the body is sent, the
+            client hangs up or the server stops (so the loop is bounded either way)."""
+            self.close_connection = True
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.send_response(status)
+                self.send_header("Content-Type", soort)
+                self.send_header("Content-Length", str(len(inhoud)))
+                self.end_headers()
+                for i in range(len(inhoud)):
+                    if server._stop.wait(interval_s):
+                        return
+                    self.wfile.write(inhoud[i : i + 1])
+                    self.wfile.flush()
 
         def _beantwoord(
             self, pad: str, q: dict[str, list[str]], storing: Storing | None
