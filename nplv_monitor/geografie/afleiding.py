@@ -104,8 +104,7 @@ def leid_af(
     means its name is unknown). ``lidmaatschap``: the previous indeling's resolved membership
     (``gebied_code``, ``buurtcode``). ``gebieden``: the areas (``gebied_code``, ``gemeentecode``).
 
-    Returns one row per new buurt that lies in the gemeente of an area or was in an area before
-    (every other buurt is outside every area), with the columns of :data:`KOLOMMEN`:
+    Returns one row per buurt of the new indeling, with the columns of :data:`KOLOMMEN`:
     ``gebied_code`` (null = outside every area; null too while undecided), ``beslist``, ``regel``
     and ``kandidaten`` (the areas an undecided buurt might belong to; empty when decided).
     """
@@ -203,8 +202,7 @@ def leid_af(
         .then(wijk_lid)
         .otherwise(pl.lit(None, pl.String)),
     )
-    relevant = (pl.col("gemeente_gebieden").list.len() > 0) | pl.col("gebied_vorig").is_not_null()
-    return df.filter(relevant).select(KOLOMMEN).sort("buurtcode")
+    return df.select(KOLOMMEN).sort("buurtcode")
 
 
 def beslis(

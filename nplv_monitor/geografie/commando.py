@@ -10,7 +10,9 @@ import argparse
 
 import polars as pl
 
-from nplv_monitor.errors import RegisterFout
+from nplv_monitor.config import instellingen
+from nplv_monitor.db import verbind
+from nplv_monitor.errors import BronFout, RegisterFout
 from nplv_monitor.geografie import afleiding, indeling, invoer, register, vergelijking
 from nplv_monitor.geografie import bevolkingscontrole as controle
 from nplv_monitor.geografie.gebieden import ALLE_FOCUSGEBIEDEN, aantal_focusgebieden
@@ -33,9 +35,21 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=_gebieden)
 
 
+def _invoer() -> invoer.Invoer:
+    """The geography's inputs: the bron tables of the work DB, as the assets read them."""
+    pad = instellingen().werk_db
+    if not pad.exists():
+        raise BronFout(
+            f"Geen werkdatabase {pad}: draai eerst `nplv-monitor build` (of materialiseer de "
+            "groep bronnen)."
+        )
+    with verbind(pad, read_only=True) as con:
+        return invoer.uit_werkdb(con)
+
+
 def bereken() -> pl.DataFrame:
-    """The population check computed straight from the register and the snapshot."""
-    inv = invoer.uit_snapshot()
+    """The population check computed straight from the register and the work DB's bron tables."""
+    inv = _invoer()
     ind = indeling.regio_indeling(inv)
     reg = register.lees_register()
     geb = vergelijking.gebieden(reg, ind, inv.gepubliceerd)
@@ -77,15 +91,12 @@ def afleiding_tabel(jaar: int) -> pl.DataFrame:
     """Per area: the derivation of ``jaar`` from the previous register year against the register's
     own list for ``jaar`` (``afleiding.vergelijk``)."""
     reg = register.lees_register()
-    if jaar not in reg.indelingsjaren[1:]:
-        raise RegisterFout(
-            f"{reg.pad}: indeling {jaar} is niet af te leiden; kies een van "
-            f"{', '.join(map(str, reg.indelingsjaren[1:]))} (het eerste jaar staat altijd expliciet)."
-        )
-    vorig = reg.indelingsjaren[reg.indelingsjaren.index(jaar) - 1]
-    inv = invoer.uit_snapshot()
+    inv = _invoer()
     ind = indeling.regio_indeling(inv)
     opgelost = register.los_op(reg, ind)
+    jaren = register.indelingsjaren(reg, ind)
+    vorig = jaren[jaren.index(jaar) - 1] if jaar in jaren[1:] else jaar
+    # afleiding_van refuses a year that cannot be derived (the first one, or one not in the DB).
     afl = register.afleiding_van(reg, ind, opgelost.filter(pl.col("indelingsjaar") == vorig), jaar)
     inwoners = indeling.buurt_inwoners(inv).filter(pl.col("indelingsjaar") == jaar)
     return afleiding.vergelijk(afl, opgelost.filter(pl.col("indelingsjaar") == jaar), inwoners)

@@ -26,10 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import RegisterFout
+from nplv_monitor.yamlbestand import YamlFout, lees_yaml
 
 REGISTER_PAD = ASSETS_DIR / "gebieden.yaml"
 
@@ -91,12 +90,17 @@ class Gebied:
 @dataclass(frozen=True)
 class Register:
     pad: Path
-    #: The CBS buurt indelingen the areas are resolved in, oldest first.
-    indelingsjaren: tuple[int, ...]
+    #: The first indeling year: every area lists its members for it; later years of the CBS
+    #: indeling (``ref.regio_indeling``) are derived where an area does not list them.
+    basisjaar: int
     gebieden: tuple[Gebied, ...]
 
     def codes(self) -> list[str]:
         return [g.code for g in self.gebieden]
+
+    def jaren(self) -> list[int]:
+        """The indeling years some area lists (explicitly or with overrides)."""
+        return sorted({j for g in self.gebieden for j in g.indelingen})
 
 
 def _fout(pad: Path, melding: str) -> RegisterFout:
@@ -141,37 +145,40 @@ def _leden(pad: Path, code: str, jaar: int, blok: Any, eerste: int) -> Leden:
     return Leden(expliciet=expliciet, **lijsten)
 
 
-def _jaren(pad: Path, ruw: dict[str, Any]) -> tuple[int, ...]:
-    jaren = ruw.get("indelingsjaren")
-    if (
-        not isinstance(jaren, list)
-        or not jaren
-        or not all(isinstance(j, int) and not isinstance(j, bool) for j in jaren)
-        or len(set(jaren)) != len(jaren)
-    ):
-        raise _fout(
-            pad, "verwacht 'indelingsjaren': een lijst verschillende jaartallen, bv. [2020, 2024]."
-        )
-    return tuple(sorted(jaren))
+def _basisjaar(pad: Path, items: list[Any]) -> int:
+    jaren: set[int] = set()
+    for item in items:
+        indelingen = item.get("indelingen") if isinstance(item, dict) else None
+        if isinstance(indelingen, dict):
+            for j in indelingen:
+                if not isinstance(j, int) or isinstance(j, bool):
+                    raise _fout(
+                        pad, f"gebied {item.get('code')}: indelingsjaar {j!r} is geen jaartal."
+                    )
+                jaren.add(j)
+    if not jaren:
+        raise _fout(pad, "geen enkel gebied noemt een indelingsjaar onder 'indelingen'.")
+    return min(jaren)
 
 
 def lees_register(pad: Path = REGISTER_PAD) -> Register:
     """Read and structurally check the register: keys, codes, the indeling years and their blocks.
 
-    Whether the codes exist in the CBS indeling is checked when the register is resolved
-    (``geografie.register.los_op``).
+    Which indeling years exist is not the register's business (the CBS indelingen in the work DB,
+    ``ref.regio_indeling``); the register starts at its ``basisjaar``. Whether the codes exist in
+    the indeling is checked when the register is resolved (``geografie.register.los_op``).
     """
     try:
-        ruw = yaml.safe_load(pad.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fout(pad, f"niet te lezen: {exc}") from exc
+        ruw = lees_yaml(pad)
+    except YamlFout as exc:
+        raise RegisterFout(str(exc)) from exc
     if (
         not isinstance(ruw, dict)
         or not isinstance(ruw.get("gebieden"), list)
         or not ruw["gebieden"]
     ):
         raise _fout(pad, "verwacht een sleutel 'gebieden' met een lijst gebieden.")
-    jaren = _jaren(pad, ruw)
+    basisjaar = _basisjaar(pad, ruw["gebieden"])
     gebieden: list[Gebied] = []
     for nr, item in enumerate(ruw["gebieden"], start=1):
         if not isinstance(item, dict):
@@ -197,15 +204,12 @@ def lees_register(pad: Path = REGISTER_PAD) -> Register:
         indelingen = item["indelingen"] or {}
         if not isinstance(indelingen, dict):
             raise _fout(pad, f"gebied {code}: 'indelingen' moet een mapping jaar -> leden zijn.")
-        vreemd = sorted(str(j) for j in indelingen if j not in jaren)
-        if vreemd:
+        if basisjaar not in indelingen:
             raise _fout(
                 pad,
-                f"gebied {code}: indeling(en) {', '.join(vreemd)} staan niet in indelingsjaren "
-                f"({', '.join(map(str, jaren))}).",
+                f"gebied {code}: geen leden voor indeling {basisjaar} (het eerste indelingsjaar "
+                "van het register; dat jaar staat voor elk gebied expliciet).",
             )
-        if jaren[0] not in indelingen:
-            raise _fout(pad, f"gebied {code}: geen leden voor indeling {jaren[0]}.")
         gebieden.append(
             Gebied(
                 code=code,
@@ -214,7 +218,7 @@ def lees_register(pad: Path = REGISTER_PAD) -> Register:
                 reeks_vergelijkbaar=bool(item.get("reeks_vergelijkbaar", True)),
                 toelichting=str(item.get("toelichting", "")).strip(),
                 indelingen={
-                    int(j): _leden(pad, code, int(j), blok, jaren[0])
+                    int(j): _leden(pad, code, int(j), blok, basisjaar)
                     for j, blok in sorted(indelingen.items())
                 },
             )
@@ -224,7 +228,7 @@ def lees_register(pad: Path = REGISTER_PAD) -> Register:
         dubbel = sorted({w for w in waarden if waarden.count(w) > 1})
         if dubbel:
             raise _fout(pad, f"gebied {veld}(s) meer dan eens opgenomen: {', '.join(dubbel)}.")
-    return Register(pad=pad, indelingsjaren=jaren, gebieden=tuple(gebieden))
+    return Register(pad=pad, basisjaar=basisjaar, gebieden=tuple(gebieden))
 
 
 @cache
@@ -245,11 +249,6 @@ def focusgebied_codes() -> tuple[str, ...]:
 def aantal_focusgebieden() -> int:
     """How many focus areas the register holds (user-facing texts say 'van N gebieden')."""
     return len(register().gebieden)
-
-
-def indelingsjaren() -> tuple[int, ...]:
-    """The CBS buurt indelingen the register resolves the areas in."""
-    return register().indelingsjaren
 
 
 def code_van(naam: str) -> str | None:

@@ -30,6 +30,7 @@ __all__ = [
     "Gebied",
     "Register",
     "afleiding_van",
+    "indelingsjaren",
     "leden_tabel",
     "lees_register",
     "los_op",
@@ -87,15 +88,33 @@ def _eerste(df: pl.DataFrame) -> dict[str, Any]:
     return df.sort("gebied_code", "indelingsjaar", "code").row(0, named=True)
 
 
-def _controleer_codes(register: Register, leden: pl.DataFrame, indeling: pl.DataFrame) -> None:
-    jaren = set(indeling.filter(pl.col("soort") == "buurt")["indelingsjaar"].to_list())
-    zonder = [j for j in register.indelingsjaren if j not in jaren]
+def indelingsjaren(register: Register, indeling: pl.DataFrame) -> list[int]:
+    """The years the areas are resolved in: every buurt indeling of ``indeling`` from the
+    register's ``basisjaar`` on (earlier indelingen have no area to derive from)."""
+    jaren = sorted(set(indeling.filter(pl.col("soort") == "buurt")["indelingsjaar"].to_list()))
+    zonder = [j for j in register.jaren() if j not in jaren]
     if zonder:
         raise _fout(
             register,
             f"indelingsjaar {zonder[0]} staat in het register maar de regio-indeling heeft voor "
-            f"dat jaar geen buurten (aanwezig: {', '.join(map(str, sorted(jaren)))}).",
+            f"dat jaar geen buurten (aanwezig: {', '.join(map(str, jaren))}).",
         )
+    return [j for j in jaren if j >= register.basisjaar]
+
+
+def _vorig_jaar(register: Register, indeling: pl.DataFrame, jaar: int) -> int:
+    jaren = indelingsjaren(register, indeling)
+    if jaar not in jaren[1:]:
+        raise _fout(
+            register,
+            f"indeling {jaar} is niet af te leiden; dat kan voor "
+            f"{', '.join(map(str, jaren[1:])) or 'geen enkel jaar'} (het eerste jaar, "
+            f"{register.basisjaar}, staat altijd expliciet).",
+        )
+    return jaren[jaren.index(jaar) - 1]
+
+
+def _controleer_codes(register: Register, leden: pl.DataFrame, indeling: pl.DataFrame) -> None:
     regio = indeling.select(
         "indelingsjaar",
         pl.col("regiocode").alias("code"),
@@ -139,7 +158,7 @@ def afleiding_van(
 
     ``vorige_leden``: the resolved membership (gebied_code, buurtcode) of that previous year.
     """
-    vorig_jaar = register.indelingsjaren[register.indelingsjaren.index(jaar) - 1]
+    vorig_jaar = _vorig_jaar(register, indeling, jaar)
     return afleiding.leid_af(
         _regio(indeling, vorig_jaar),
         _regio(indeling, jaar),
@@ -161,7 +180,7 @@ def _afgeleid(
     vorige_leden: pl.DataFrame,
     besluiten: pl.DataFrame,
 ) -> pl.DataFrame:
-    vorig_jaar = register.indelingsjaren[register.indelingsjaren.index(jaar) - 1]
+    vorig_jaar = _vorig_jaar(register, indeling, jaar)
     leden = afleiding.beslis(
         afleiding_van(register, indeling, vorige_leden, jaar),
         besluiten,
@@ -180,7 +199,8 @@ def _afgeleid(
 
 def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
     """Resolve and validate: ``(gebied_code, indelingsjaar, buurtcode)`` for every focus area and
-    every indeling year of the register, deriving the years an area does not list explicitly.
+    every buurt indeling year from the register's basisjaar on (:func:`indelingsjaren`), deriving
+    the years an area does not list explicitly.
 
     ``indeling`` is ``ref.regio_indeling``. Raises RegisterFout naming file, area, year and code.
     """
@@ -209,7 +229,7 @@ def los_op(register: Register, indeling: pl.DataFrame) -> pl.DataFrame:
 
     # Year by year, oldest first: a derived year needs the resolved year before it.
     per_jaar: list[pl.DataFrame] = []
-    jaren = register.indelingsjaren
+    jaren = indelingsjaren(register, indeling)
     for vorig_jaar, jaar in zip((None, *jaren), jaren, strict=False):
         deel = expliciet.filter(pl.col("indelingsjaar") == jaar)
         af_te_leiden = [g for g in register.gebieden if not g.leden(jaar).expliciet]
