@@ -1,5 +1,6 @@
 """validatie.valideer: a failing table raises ValidatieFout naming table, source, column, check
-and the failing rows (0-based), on real snapshot rows with one fault put in."""
+and the failing rows (0-based, with their region code), on real snapshot rows with one fault put
+in. The semantic checks themselves are tested in test_bronnen_semantiek.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import polars as pl
 import pytest
 
 from nplv_monitor import validatie
-from nplv_monitor.bronnen import leefbaarometer, overige
+from nplv_monitor.bronnen import leefbaarometer, lezers, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.errors import ValidatieFout
@@ -15,9 +16,15 @@ from nplv_monitor.errors import ValidatieFout
 SNAP = Snapshot(DEFAULT_SNAPSHOT_DIR)
 
 
+def _lees(naam: str) -> pl.DataFrame:
+    """A registry source as its asset reads it from the shipped snapshot."""
+    df, _bestanden = lezers.lees(SNAP, register.laad().bron(naam))
+    return df
+
+
 @pytest.fixture(scope="module")
 def wijk() -> pl.DataFrame:
-    return leefbaarometer.lees_niveau(SNAP, "wijk")
+    return _lees("leefbaarometer_wijk")
 
 
 def test_geldige_tabel_komt_ongewijzigd_terug(wijk: pl.DataFrame) -> None:
@@ -41,8 +48,9 @@ def test_melding_noemt_kolom_controle_en_rijen(wijk: pl.DataFrame) -> None:
     assert "kolom 'jaar'" in melding
     assert "isin" in melding
     assert "2 fout(en)" in melding
-    assert "rij 5: '2011'" in melding
-    assert "rij 7: '2011'" in melding
+    # The row's region code (the schema's wk_code) follows each failing row.
+    assert f"rij 5: '2011' (regio {wijk['wk_code'][5]})" in melding
+    assert f"rij 7: '2011' (regio {wijk['wk_code'][7]})" in melding
     assert "er is niets geschreven" in melding
 
 
@@ -54,7 +62,7 @@ def test_melding_bij_ontbrekende_en_onbekende_kolom(wijk: pl.DataFrame) -> None:
 
 
 def test_dubbele_sleutel_noemt_de_rijen() -> None:
-    bev = overige.bevolking_buurt_2024(SNAP)
+    bev = _lees("bevolking_buurt_2024")
     dubbel = pl.concat([bev, bev.slice(10, 1)])
     with pytest.raises(ValidatieFout) as exc:
         validatie.valideer(dubbel, "bron.bevolking_buurt_2024")
@@ -94,3 +102,32 @@ def test_ontbrekende_regexkolom_samen_met_andere_fout_geeft_validatiefout() -> N
     assert exc.value.tabel == "bron.kwb"
     assert "bron.kwb" in str(exc.value)
     assert "not unique" in str(exc.value) or "AantalInwoners" in str(exc.value)
+
+
+def test_tabelnaam_naast_schemanaam_en_regio_bij_ingebouwde_controle() -> None:
+    # A pandera built-in check (geregistreerde_misdrijven >= 0) on a table validated under
+    # another name than its schema: the message names the table, the schema and the buurt.
+    misdrijven = _lees("misdrijven_buurt")
+    fout = misdrijven.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(-1)
+        .otherwise(pl.col("geregistreerde_misdrijven"))
+        .alias("geregistreerde_misdrijven")
+    )
+    with pytest.raises(ValidatieFout) as exc:
+        validatie.valideer(fout, "bron.misdrijven_buurt", tabel="bron.misdrijven_buurt_test")
+    melding = str(exc.value)
+    assert exc.value.tabel == "bron.misdrijven_buurt_test"
+    assert melding.startswith("Tabel bron.misdrijven_buurt_test (schema bron.misdrijven_buurt)")
+    assert "kolom 'geregistreerde_misdrijven'" in melding
+    assert f"rij 3: '-1' (regio {misdrijven['bu_code'][3]})" in melding
+
+
+def test_regiokolom_van_elk_bronschema_met_regiocodes() -> None:
+    # The column that names a row's region in messages: declared by a semantic check, or the
+    # column whose str_matches is a region-code pattern.
+    assert validatie.regio_kolom("bron.kwb") == "Codering_3"
+    assert validatie.regio_kolom("bron.veiligheidsmonitor") == "RegioS"
+    assert validatie.regio_kolom("bron.bevolking_buurt_2024") == "buurtcode"
+    assert validatie.regio_kolom("bron.leefbaarometer_wijk") == "wk_code"
+    assert validatie.regio_kolom("bron.soort_misdrijf") is None
