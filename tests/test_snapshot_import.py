@@ -168,6 +168,15 @@ def test_installeer_import_laat_ongewijzigde_bestanden_staan(tmp_path: Path) -> 
     assert set(Snapshot(doel).manifest()) == {"a/blijft.txt", "a/wijzigt.txt", "b/nieuw.txt"}
     for rel in Snapshot(doel).manifest():
         Snapshot(doel).pad(rel)  # every listed file is present and matches its hash
+    assert r.manifest_vervangen
+
+    # The same build again changes nothing, not even the manifest's date.
+    manifest_inode = (doel / MANIFEST_NAAM).stat().st_ino
+    opnieuw = tmp_path / "opnieuw"
+    entries = _bouw(opnieuw, {"a/blijft.txt": b"1", "a/wijzigt.txt": b"22", "b/nieuw.txt": b"4"})
+    r = installeer_import(opnieuw, doel, entries)
+    assert (r.nieuw, r.gewijzigd, r.verwijderd, r.manifest_vervangen) == ([], [], [], False)
+    assert (doel / MANIFEST_NAAM).stat().st_ino == manifest_inode
 
 
 def test_importeer_zonder_bronmap_is_een_bronfout(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def _importeer(args: argparse.Namespace) -> int:
     print(
         f"{r.bestanden} bestanden in {args.naar}: {len(r.nieuw)} nieuw, "
         f"{len(r.gewijzigd)} gewijzigd, {len(r.ongewijzigd)} ongewijzigd, "
-        f"{len(r.verwijderd)} verwijderd; manifest bijgewerkt"
+        f"{len(r.verwijderd)} verwijderd; "
+        + ("manifest bijgewerkt" if r.manifest_vervangen else "manifest ongewijzigd")
     )
     for soort, paden in (
         ("nieuw", r.nieuw),

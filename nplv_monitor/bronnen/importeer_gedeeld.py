@@ -740,12 +740,22 @@ class Importresultaat:
     gewijzigd: list[str] = field(default_factory=list)
     ongewijzigd: list[str] = field(default_factory=list)
     verwijderd: list[str] = field(default_factory=list)
+    manifest_vervangen: bool = False
 
 
 def _oude_manifest(doel: Path) -> dict[str, Bestand]:
     if not (doel / MANIFEST_NAAM).exists():
         return {}
     return Snapshot(doel).manifest()
+
+
+def _beschrijving(map_: Path) -> list[Any] | None:
+    """The manifest's file entries (without its own timestamp); None if there is no manifest."""
+    pad = map_ / MANIFEST_NAAM
+    if not pad.exists():
+        return None
+    bestanden: list[Any] = json.loads(pad.read_text(encoding="utf-8"))["bestanden"]
+    return bestanden
 
 
 def installeer_import(bouw: Path, doel: Path, entries: list[Bestand]) -> Importresultaat:
@@ -769,7 +779,10 @@ def installeer_import(bouw: Path, doel: Path, entries: list[Bestand]) -> Importr
             uit.nieuw.append(b.pad)
         bestemming.parent.mkdir(parents=True, exist_ok=True)
         os.replace(bouw / b.pad, bestemming)
-    os.replace(bouw / MANIFEST_NAAM, doel / MANIFEST_NAAM)
+    if uit.nieuw or uit.gewijzigd or _beschrijving(bouw) != _beschrijving(doel):
+        os.replace(bouw / MANIFEST_NAAM, doel / MANIFEST_NAAM)
+        uit.manifest_vervangen = True
+    # else: same files, same description — keep the manifest (and its date) as it is.
     gelijst = {b.pad for b in entries}
     for pad in sorted(doel.rglob("*")):
         rel = pad.relative_to(doel)
