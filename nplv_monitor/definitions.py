@@ -40,16 +40,22 @@ def _assets_defs(items: Sequence[object]) -> list[dg.AssetsDefinition]:
 
 
 def bouw_definitions(stage_modules: Sequence[str] | None = None) -> dg.Definitions:
-    """The Definitions of the given stage modules (default STAGE_MODULES)."""
+    """The Definitions of the given stage modules (default STAGE_MODULES). A module that makes
+    its assets from a declarative file (the bronnen from the source registry) exposes
+    ``maak_assets()``; the others define them at module level."""
     modules = [importlib.import_module(m) for m in (stage_modules or STAGE_MODULES)]
     extra_jobs: list[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = []
     schedules: list[dg.ScheduleDefinition] = []
+    gemaakt: list[dg.AssetsDefinition] = []
     for m in modules:
         extra_jobs.extend(getattr(m, "JOBS", []))
         schedules.extend(getattr(m, "SCHEDULES", []))
+        if callable(getattr(m, "maak_assets", None)):
+            gemaakt.extend(m.maak_assets())
+    statisch = [m for m in modules if not callable(getattr(m, "maak_assets", None))]
     return definities_van(
-        _assets_defs(dg.load_assets_from_modules(modules)),
-        dg.load_asset_checks_from_modules(modules),
+        [*gemaakt, *_assets_defs(dg.load_assets_from_modules(statisch))],
+        dg.load_asset_checks_from_modules(statisch),
         extra_jobs=extra_jobs,
         extra_schedules=schedules,
     )
@@ -76,4 +82,8 @@ def definities_van(
     )
 
 
-defs = bouw_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location's Definitions, made when Dagster (or a caller) asks for them: importing
+    this module reads no file, so a wrong NPLV_SNAPSHOT_DIR cannot break the import."""
+    return bouw_definitions()

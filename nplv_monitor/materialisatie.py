@@ -97,8 +97,13 @@ def valideer_en_schrijf(
     vervang_waar: Mapping[str, Any] | None = None,
     bron: str | None = None,
     extra_metadata: Mapping[str, Any] | None = None,
+    bijtabellen: Sequence[Tabel] = (),
 ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """Validate ``df``, write it to ``doel`` and yield the check result and materialization.
+
+    ``bijtabellen`` belong to the same asset (a region dimension, provenance rows): validated by
+    the same blocking check and written in the same transaction, with no materialization of their
+    own.
 
     Use as ``yield from valideer_en_schrijf(...)`` inside a ``@dg.asset(check_specs=[...])``.
     On a validation failure a failed check result is yielded and then ValidatieFout is raised:
@@ -107,15 +112,32 @@ def valideer_en_schrijf(
     yield from valideer_en_schrijf_alle(
         con,
         [Tabel(df, schema_naam, doel, asset_key, vervang_waar, bron, extra_metadata)],
+        bijtabellen=bijtabellen,
     )
 
 
 def valideer_en_schrijf_alle(
-    con: duckdb.DuckDBPyConnection, tabellen: Sequence[Tabel]
+    con: duckdb.DuckDBPyConnection,
+    tabellen: Sequence[Tabel],
+    *,
+    bijtabellen: Sequence[Tabel] = (),
 ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """The same for an asset with several tables (``@dg.multi_asset``): every table is validated
     before any is written, and all are written in one transaction — a failure in the last table
     leaves the first ones as they were too."""
+    bij: list[pl.DataFrame] = []
+    for t in bijtabellen:
+        try:
+            bij.append(validatie.valideer(t.df, t.schema_naam, bron=t.bron, tabel=t.doel))
+        except ValidatieFout as fout:
+            yield dg.AssetCheckResult(
+                check_name=CHECK_NAAM,
+                asset_key=tabellen[0].asset_key,
+                passed=False,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"melding": dg.MetadataValue.text(f"{t.doel}: {fout}")},
+            )
+            raise
     gevalideerd: list[pl.DataFrame] = []
     for t in tabellen:
         try:
@@ -143,7 +165,11 @@ def valideer_en_schrijf_alle(
             metadata={"rijen": df.height, **_semantiek_metadata(df, t.schema_naam)},
         )
     schrijf_tabellen(
-        con, [(t.doel, df, t.vervang_waar) for t, df in zip(tabellen, gevalideerd, strict=True)]
+        con,
+        [
+            (t.doel, df, t.vervang_waar)
+            for t, df in zip([*tabellen, *bijtabellen], [*gevalideerd, *bij], strict=True)
+        ],
     )
     for t, df in zip(tabellen, gevalideerd, strict=True):
         yield dg.MaterializeResult(

@@ -38,11 +38,12 @@ def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv("NPLV_OUTPUT_DIR", str(uit))
         mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
         mp.delenv("NPLV_ONLINE", raising=False)
-        assert dg.materialize(bron_assets.bron_assets, resources=resources).success
-        for jaar in bron_assets.KWB_PARTITIES.get_partition_keys():
-            assert dg.materialize(
-                [bron_assets.kwb], partition_key=jaar, resources=resources
-            ).success
+        alle = bron_assets.maak_assets()
+        kwb = next(a for a in alle if a.key == bron_assets.KWB_KEY)
+        overige = [a for a in alle if a.key != bron_assets.KWB_KEY]
+        assert dg.materialize(overige, resources=resources).success
+        for jaar in bron_assets.beschikbare_kwb_jaren():
+            assert dg.materialize([kwb], partition_key=str(jaar), resources=resources).success
     return pad
 
 
@@ -59,7 +60,7 @@ def volledige_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv("NPLV_OUTPUT_DIR", str(uit))
         mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
         mp.delenv("NPLV_ONLINE", raising=False)
-        bouw(definitions=defs, melden=lambda _regel: None)
+        bouw(definitions=defs(), melden=lambda _regel: None)
     return uit
 
 

@@ -8,7 +8,9 @@ from nplv_monitor.bronnen import cbs
 from nplv_monitor.bronnen.assets import BRONNEN, KWB_KEY
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR, SCHEMAS_DIR
-from nplv_monitor.definitions import defs
+from nplv_monitor.definitions import bouw_definitions
+
+defs = bouw_definitions()
 from nplv_monitor.materialisatie import CHECK_NAAM
 
 

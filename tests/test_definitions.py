@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from nplv_monitor.definitions import defs
+from nplv_monitor.definitions import bouw_definitions
+
+defs = bouw_definitions()
 from nplv_monitor.orkestratie import jobs
 from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie.assets import CHECK_LEESBAAR, PUBLICATIE_KEY

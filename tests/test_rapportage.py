@@ -35,11 +35,11 @@ def _tabellen(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def test_asset_in_de_graaf_na_publicatie() -> None:
-    from nplv_monitor.definitions import defs
+    from nplv_monitor.definitions import bouw_definitions
     from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
     from nplv_monitor.rapportage.assets import RAPPORT_KEY
 
-    graaf = defs.resolve_asset_graph()
+    graaf = bouw_definitions().resolve_asset_graph()
     knoop = graaf.get(RAPPORT_KEY)
     assert knoop.group_name == "rapportage"
     assert PUBLICATIE_KEY in knoop.parent_keys

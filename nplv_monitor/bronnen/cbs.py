@@ -117,7 +117,8 @@ class CbsTabel:
 
 def kwb_in_snapshot(snapshot: Snapshot) -> dict[int, str]:
     """KWB year → CBS table id for every registered KWB year whose data is in the snapshot."""
-    return {j: register.kwb_tabel_id(j) for j in register.snapshot_jaren_kwb(snapshot)}
+    uit = {j: register.kwb_tabel_id(j) for j in register.kwb_jaren()}
+    return {j: t for j, t in uit.items() if snapshot.heeft(f"{map_van(t)}/TypedDataSet.parquet")}
 
 
 def kwb_tabellen(snapshot: Snapshot, *, online: bool) -> dict[int, str]:
@@ -135,7 +136,7 @@ def kwb_tabel(snapshot: Snapshot, jaar: int) -> CbsTabel:
     try:
         wat = f"CBS-tabel {register.kwb_tabel_id(jaar)}"
     except BronFout:
-        wat = f"geen tabel in het bronnenregister {register.REGISTER_PAD}"
+        wat = f"geen tabel in het bronnenregister {register.register_pad()}"
     raise NietInSnapshot(
         f"Kerncijfers wijken en buurten {jaar} ({wat}) staat niet in het snapshot {snapshot.map}; "
         f"wel aanwezig: {', '.join(str(j) for j in aanwezig) or 'geen'}. {ophaal_hint('', jaar)}"
@@ -177,16 +178,20 @@ ODATA_RIJLIMIET = 10_000
 
 
 def dataproperties(snapshot: Snapshot) -> pl.DataFrame:
-    """DataProperties of every CBS table in the snapshot that has them, with ``tabel_id``."""
+    """DataProperties of every CBS table *and release* in the snapshot, with ``tabel_id`` and
+    ``release`` (the release's Modified date). Besides ``cbs/<id>/DataProperties.parquet`` (the
+    release of the data file) the snapshot may keep earlier releases of a table under
+    ``cbs/<id>/release_<datum>/``: CBS renumbers keys between releases, so each is kept apart."""
     delen = []
-    for tabel_id in cbs_tabellen_in_snapshot(snapshot):
-        tabel = CbsTabel(snapshot, tabel_id)
-        if not tabel.heeft("DataProperties.parquet"):
+    for rel, entry in sorted(snapshot.manifest().items()):
+        deel = rel.split("/")
+        if deel[0] != "cbs" or deel[-1] != "DataProperties.parquet" or len(deel) not in (3, 4):
             continue
-        df = tabel.dataproperties()
+        df = _int64(strip_opvulling(snapshot.parquet(rel)))
         delen.append(
             df.select(
-                pl.lit(tabel_id).alias("tabel_id"),
+                pl.lit(deel[1]).alias("tabel_id"),
+                pl.lit(entry.cbs_modified, pl.String).alias("release"),
                 *[
                     (pl.col(k) if k in df.columns else pl.lit(None)).cast(t).alias(k)
                     for k, t in DATAPROPERTIES_KOLOMMEN.items()

@@ -2,8 +2,8 @@
 to buurten, comparison areas, the 2022 wijk crosswalk and the population check.
 
 Each asset validates its table with Pandera before writing (``valideer_en_schrijf``). Inputs are
-the bron.* tables of the working DuckDB file (``invoer.uit_werkdb``; the 2020 region names come
-from the snapshot, no bron table holds them); downstream assets read the upstream ref tables.
+the bron.* tables of the working DuckDB file (``invoer.uit_werkdb``: the region dimension of every
+KWB year, ``bron.kwb_regio_<jaar>``); downstream assets read the upstream ref tables.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _spec(tabel: str) -> list[dg.AssetCheckSpec]:
     key=["ref", "regio_indeling"],
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[KWB, *_bron("misdrijven_regio_2024", "leefbaarometer_wijk")],
+    deps=[KWB, *_bron("leefbaarometer_wijk")],
     check_specs=_spec("regio_indeling"),
 )
 def regio_indeling(werkdb: WerkDatabase) -> Resultaat:

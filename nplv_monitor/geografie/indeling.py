@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from nplv_monitor.errors import BronFout
-from nplv_monitor.geografie.invoer import BRON_2020, BRON_2022, BRON_2024, Invoer
+from nplv_monitor.geografie.invoer import BRON_2022, Invoer
 
 #: Indeling years with a complete buurt list (the years an area is resolved to buurten).
 BUURTJAREN = (2020, 2024)
@@ -91,9 +91,9 @@ def _controleer_ouders(df: pl.DataFrame) -> None:
 
 
 def regio_indeling(invoer: Invoer) -> pl.DataFrame:
-    """All regions of the 2020 and 2024 indeling and the wijken of the 2022 Leefbaarometer file."""
-    d2020 = _uit_lijst(invoer.regio_2020, 2020, BRON_2020)
-    d2024 = _uit_lijst(invoer.regio_2024, 2024, BRON_2024)
+    """All regions of every CBS indeling in the work DB and the wijken of the 2022 Leefbaarometer
+    file."""
+    delen = [_uit_lijst(i.regio, jaar, i.bron) for jaar, i in sorted(invoer.indelingen.items())]
     d2022 = _ouders(
         invoer.wijken_2022.select(
             pl.lit(WIJKJAAR_LEEFBAROMETER, pl.Int64).alias("indelingsjaar"),
@@ -103,29 +103,24 @@ def regio_indeling(invoer: Invoer) -> pl.DataFrame:
             pl.lit(BRON_2022).alias("bron"),
         )
     ).select(KOLOMMEN)
-    df = pl.concat([d2020, d2022, d2024]).sort("indelingsjaar", "regiocode")
+    df = pl.concat([*delen, d2022]).sort("indelingsjaar", "regiocode")
     # The 2022 file holds wijken only: their gemeente is not in that year's list, so only the
     # complete years are checked for orphans.
-    _controleer_ouders(df.filter(pl.col("indelingsjaar").is_in(BUURTJAREN)))
+    _controleer_ouders(df.filter(pl.col("indelingsjaar").is_in(list(invoer.indelingen))))
     return df
 
 
 def buurt_inwoners(invoer: Invoer) -> pl.DataFrame:
-    """Inhabitants per buurt and indeling year: (indelingsjaar, buurtcode, inwoners, peildatum).
-
-    2020: KWB 2020 ``AantalInwoners_5`` (1-1-2020; null where CBS suppressed it). 2024: 85984NED
-    buurt populations (1-1-2024). A buurt of the 2024 list without a population row is kept with
-    inwoners null, so coverage can be reported rather than silently treated as zero.
-    """
-    i2020 = invoer.regio_2020.filter(pl.col("code").str.starts_with("BU")).select(
-        pl.lit(2020, pl.Int64).alias("indelingsjaar"),
-        pl.col("code").alias("buurtcode"),
-        pl.col("inwoners"),
+    """Inhabitants per buurt and indeling year: (indelingsjaar, buurtcode, inwoners). A buurt of
+    the list without a population is kept with inwoners null, so coverage can be reported rather
+    than silently treated as zero."""
+    return pl.concat(
+        [
+            i.regio.filter(pl.col("code").str.starts_with("BU")).select(
+                pl.lit(jaar, pl.Int64).alias("indelingsjaar"),
+                pl.col("code").alias("buurtcode"),
+                pl.col("inwoners").cast(pl.Int64),
+            )
+            for jaar, i in sorted(invoer.indelingen.items())
+        ]
     )
-    i2024 = (
-        invoer.regio_2024.filter(pl.col("code").str.starts_with("BU"))
-        .select(pl.col("code").alias("buurtcode"))
-        .join(invoer.inwoners_2024, on="buurtcode", how="left", validate="1:1")
-        .select(pl.lit(2024, pl.Int64).alias("indelingsjaar"), "buurtcode", "inwoners")
-    )
-    return pl.concat([i2020, i2024])

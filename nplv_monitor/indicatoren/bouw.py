@@ -81,4 +81,4 @@ def catalogus_frame(catalogus: Catalogus, bronvariabelen: pl.DataFrame) -> pl.Da
         )
         .with_columns(pl.col("jaren_met_data", "jaren_zonder_data").replace("", None))
     )
-    return catalogus.frame().join(jaren, on="indicator_code", how="left")
+    return catalogus.frame(bronvariabelen).join(jaren, on="indicator_code", how="left")

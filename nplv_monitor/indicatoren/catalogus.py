@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
+from nplv_monitor.bronnen import register
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import NplvFout
+from nplv_monitor.yamlbestand import lees_yaml
 
 CATALOGUS_MAP = ASSETS_DIR / "indicatoren"
 
@@ -46,7 +47,8 @@ GEWOGEN_MATEN = ("gewogen_gemiddelde", "score", "index_gemeente")
 
 @dataclass(frozen=True)
 class Bron:
-    """A source the metingen stage reads; ``tabellen`` maps the table year to its id."""
+    """A source the metingen stage reads (a ``metingen`` block of the source registry);
+    ``tabellen`` maps the table year to its id."""
 
     code: str
     naam: str
@@ -54,60 +56,32 @@ class Bron:
     niveau: str  # lowest level the source publishes: buurt, wijk or gemeente
 
 
-#: The sources of the monitor and their tables per year (the online path adds years here).
-BRONNEN: dict[str, Bron] = {
-    b.code: b
-    for b in (
-        Bron(
-            "cbs_kwb",
-            "CBS Kerncijfers wijken en buurten",
-            {2020: "84799NED", 2024: "85984NED"},
-            "buurt",
-        ),
-        Bron(
-            "cbs_bevolking_2024",
-            "CBS inwoners per buurt 1 januari 2024 (uit KWB 2024)",
-            {2024: "85984NED"},
-            "buurt",
-        ),
-        Bron(
-            "cbs_bevolking_wijk_2022",
-            "CBS inwoners per wijk (KWB 2020) op wijkcodes van de indeling 2022",
-            {2022: "84799NED"},
-            "wijk",
-        ),
-        Bron(
-            "cbs_misdrijven",
-            "Politie/CBS geregistreerde misdrijven per buurt",
-            {2023: "47018NED"},
-            "buurt",
-        ),
-        Bron(
-            "leefbaarometer_wijk",
-            "Leefbaarometer 3.0 wijkscores",
-            {2022: "leefbaarometer/wijkscores_2002-2022.csv"},
-            "wijk",
-        ),
-        Bron(
-            "leefbaarometer_buurt",
-            "Leefbaarometer 3.0 buurtscores",
-            {2024: "leefbaarometer/buurtscores_2024.csv"},
-            "buurt",
-        ),
-        Bron("cbs_veiligheidsmonitor", "CBS Veiligheidsmonitor", {2023: "85146NED"}, "gemeente"),
-        Bron("cbs_ses_woa", "CBS SES-WOA per wijk en buurt", {2019: "85163NED"}, "buurt"),
-        Bron(
-            "rivm_gezondheid",
-            "RIVM/CBS Gezondheidsmonitor volwassenen",
-            {2022: "rivm/gezondheid_rotterdam_2016_2020_2022.csv"},
-            "buurt",
-        ),
-    )
-}
+def bronnen() -> dict[str, Bron]:
+    """The monitor's sources and their tables per year, derived from the source registry
+    (assets/bronnen.yaml); never written here."""
+    reg = register.laad()
+    uit: dict[str, Bron] = {}
+    for m in reg.metingbronnen():
+        bron = reg.bron(m.tabel)
+        if m.tabel_id:
+            tabellen = {0: m.tabel_id}
+        else:
+            tabellen = {
+                j: t.tabel_id
+                for j, t in sorted(bron.tabellen.items())
+                if m.jaar is None or j == m.jaar
+            }
+        uit[m.code] = Bron(m.code, m.naam, tabellen, m.niveau)
+    return uit
 
 
 class CatalogusFout(NplvFout):
     """The indicator catalogue (assets/indicatoren/*.yaml) is inconsistent."""
+
+
+#: A year's key choice: alternative concept stems in order of preference; ``None`` in the list
+#: means the concept may be absent from a release of that year.
+Keuze = tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -117,7 +91,8 @@ class Variabele:
     vorm: str
     eenheid: str
     sleutel: str | None = None
-    sleutels: dict[int, str] = field(default_factory=dict)
+    #: first table year → the key choice from that year on (``()``: not in tables from then on)
+    sleutels: dict[int, Keuze] = field(default_factory=dict)
     groep: str | None = None
     positie: int | None = None
     basis: str | None = None
@@ -125,11 +100,17 @@ class Variabele:
     peiljaar: str = "tabeljaar"
     bestand: str = ""
 
+    def keuze_voor(self, jaar: int) -> Keuze:
+        """The concept keys (no numeric suffix) to look for in the table of ``jaar``, in order;
+        ``()`` when the concept is not expected in that year's table."""
+        if not self.sleutels:
+            return (self.sleutel,) if self.sleutel else ()
+        vanaf = [j for j in self.sleutels if j <= jaar]
+        return self.sleutels[max(vanaf)] if vanaf else ()
+
     def sleutel_voor(self, jaar: int) -> str | None:
-        """The concept key (no numeric suffix) in the table of ``jaar``; None if not in that year."""
-        if self.sleutels:
-            return self.sleutels.get(jaar)
-        return self.sleutel
+        """The preferred concept key in the table of ``jaar``; None if not expected that year."""
+        return next((k for k in self.keuze_voor(jaar) if k), None)
 
 
 @dataclass(frozen=True)
@@ -160,7 +141,7 @@ class Indicator:
 
     def bronnen(self) -> list[str]:
         """Source codes this indicator's teller comes from (``leefbaarometer`` → wijk + buurt)."""
-        return [b for b in BRONNEN if b == self.bron or b.startswith(self.bron + "_")]
+        return [b for b in bronnen() if b == self.bron or b.startswith(self.bron + "_")]
 
 
 @dataclass
@@ -177,18 +158,27 @@ class Catalogus:
     def van_familie(self, *families: str) -> list[Indicator]:
         return [i for i in self.indicatoren if i.familie in families]
 
-    def frame(self) -> pl.DataFrame:
-        """The catalogue as the table ``monitor.indicatoren``."""
+    def frame(self, bronvariabelen: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The catalogue as the table ``monitor.indicatoren``. With ``bronvariabelen`` (what a
+        build resolved) the tables and CBS keys are the ones that made each variable; without it,
+        the tables the source registry declares."""
+        alle = bronnen()
         rijen = []
         for i in self.indicatoren:
             sleutels: dict[str, dict[str, str]] = {}
-            for v in self.variabelen:
-                if v.id in (i.teller, *i.noemer) and v.bron in i.bronnen():
-                    bron = BRONNEN[v.bron]
-                    for jaar, tabel in sorted(bron.tabellen.items()):
-                        sleutel = v.sleutel_voor(jaar)
-                        if sleutel:
-                            sleutels.setdefault(v.id, {})[f"{tabel} ({jaar})"] = sleutel
+            tabellen: set[str] = set()
+            eigen = i.bronnen()
+            if bronvariabelen is not None:
+                gebruikt = bronvariabelen.filter(
+                    pl.col("bron").is_in(eigen) & pl.col("variabele").is_in([i.teller, *i.noemer])
+                ).sort("tabel_id", "indelingsjaar", "variabele")
+                for r in gebruikt.iter_rows(named=True):
+                    tabellen.add(r["tabel_id"])
+                    sleutels.setdefault(r["variabele"], {})[
+                        f"{r['tabel_id']} ({r['indelingsjaar']})"
+                    ] = r["bron_variabele"]
+            else:
+                tabellen = {t for b in eigen for t in alle[b].tabellen.values()}
             rijen.append(
                 {
                     "indicator_code": i.code,
@@ -198,16 +188,7 @@ class Catalogus:
                     "actielijn": i.actielijn,
                     "thema": i.thema,
                     "bron": i.bron,
-                    "bron_tabellen": ", ".join(
-                        sorted(
-                            {
-                                BRONNEN[b].tabellen[j]
-                                for b in i.bronnen()
-                                for j in BRONNEN[b].tabellen
-                            }
-                        )
-                    )
-                    or None,
+                    "bron_tabellen": ", ".join(sorted(tabellen)) or None,
                     "bron_sleutels": json.dumps(sleutels, ensure_ascii=False) if sleutels else None,
                     "maat": i.maat,
                     "teller": i.teller,
@@ -286,15 +267,20 @@ def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
     for veld in ("id", "bron", "vorm", "eenheid"):
         if not ruw.get(veld):
             raise _fout(bestand, nr, veld, "ontbreekt")
-    bron = _kies(bestand, nr, "bron", ruw["bron"], tuple(BRONNEN))
+    bron = _kies(bestand, nr, "bron", ruw["bron"], tuple(bronnen()))
     if not ruw.get("sleutel") and not ruw.get("sleutels"):
         raise _fout(bestand, nr, "sleutel", "geef 'sleutel' of 'sleutels' (per tabeljaar)")
-    sleutels = {int(j): str(s) for j, s in (ruw.get("sleutels") or {}).items()}
-    for jaar in sleutels:
-        if jaar not in BRONNEN[bron].tabellen:
-            raise _fout(bestand, nr, "sleutels", f"bron {bron} heeft geen tabel voor {jaar}")
-    for jaar, sleutel in sleutels.items():
-        _geen_achtervoegsel(bestand, nr, f"sleutels.{jaar}", sleutel, bron)
+    sleutels: dict[int, Keuze] = {}
+    for jaar, keuze in (ruw.get("sleutels") or {}).items():
+        if not isinstance(jaar, int):
+            raise _fout(bestand, nr, "sleutels", f"{jaar!r} is geen tabeljaar")
+        lijst = keuze if isinstance(keuze, list) else [keuze]
+        if keuze is None:
+            lijst = []
+        for k in lijst:
+            if k is not None:
+                _geen_achtervoegsel(bestand, nr, f"sleutels.{jaar}", str(k), bron)
+        sleutels[jaar] = tuple(None if k is None else str(k) for k in lijst)
     if ruw.get("sleutel"):
         _geen_achtervoegsel(bestand, nr, "sleutel", str(ruw["sleutel"]), bron)
     vorm = _kies(bestand, nr, "vorm", ruw["vorm"], VORMEN)
@@ -371,9 +357,6 @@ def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
     )
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def laad_catalogus(map_: Path | None = None) -> Catalogus:
     """Read and cross-check every ``*.yaml`` in the catalogue folder."""
     map_ = map_ or CATALOGUS_MAP
@@ -385,9 +368,9 @@ def laad_catalogus(map_: Path | None = None) -> Catalogus:
     for bestand in bestanden:
         try:
             # The C loader (libyaml) reads the same safe subset ~10x faster than safe_load.
-            inhoud = yaml.load(bestand.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        except yaml.YAMLError as exc:
-            raise CatalogusFout(f"{bestand.name} is geen geldige YAML: {exc}") from exc
+            inhoud = lees_yaml(bestand) or {}
+        except NplvFout as exc:
+            raise CatalogusFout(f"{bestand.name}: {exc}") from exc
         if not isinstance(inhoud, dict) or set(inhoud) - {"variabelen", "indicatoren"}:
             raise CatalogusFout(
                 f"{bestand.name}: verwacht alleen de sleutels 'variabelen' en 'indicatoren'."

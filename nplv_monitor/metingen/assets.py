@@ -7,15 +7,23 @@ from collections.abc import Iterator
 import dagster as dg
 
 from nplv_monitor import materialisatie
+from nplv_monitor.bronnen import register
 from nplv_monitor.db import WerkDatabase
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
 from nplv_monitor.metingen import bouw, bronframes
 
 GROEP = "metingen"
 Resultaat = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
-BRON_DEPS = [dg.AssetKey(["bron", "kwb"])] + [
-    dg.AssetKey(["bron", t]) for t in bronframes.BRON_TABELLEN
-]
+
+
+def _bron_deps() -> list[dg.AssetKey]:
+    """The bron assets the registry's metingen blocks read (plus KWB and the metadata)."""
+    # bron.herkomst is written by every bron asset along with its table: not an asset itself.
+    namen = [register.KWB, "cbs_dataproperties", *bronframes.benodigde_tabellen()]
+    return [dg.AssetKey(["bron", t]) for t in dict.fromkeys(namen)]
+
+
+BRON_DEPS = _bron_deps()
 METINGEN_KEY = dg.AssetKey(["metingen", "metingen"])
 BRONVARIABELEN_KEY = dg.AssetKey(["metingen", "bronvariabelen"])
 

@@ -1,6 +1,8 @@
 """Build ``metingen.metingen``: every source value the catalogue names, in one long table.
 
-One row per (bron, tabel, variabele, regio, peiljaar) with the value as published, the base needed
+How each source is reshaped is declared in the source registry (``metingen`` blocks of
+assets/bronnen.yaml); this module is the one generic path that carries it out. One row per
+(bron, tabel, variabele, regio, peiljaar) with the value as published, the base needed
 to aggregate it and the additive amount (``aantal``) the engine sums: a count as is, a CBS
 percentage turned back into a count with its base (% × basis / 100), an average or score times its
 weight. Suppressed values stay in as null (missing is not zero); a variable a table does not fill
@@ -11,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
-from nplv_monitor.indicatoren.catalogus import BRONNEN, Catalogus, CatalogusFout, Variabele
-from nplv_monitor.metingen.bronframes import BRONBESTAND, Bronframes, kwb_bestand
+from nplv_monitor.bronnen import register
+from nplv_monitor.indicatoren.catalogus import Catalogus, CatalogusFout, Variabele
+from nplv_monitor.metingen import sleutels as sleutelresolutie
+from nplv_monitor.metingen.bronframes import Bronframes
 
 #: Columns of metingen.metingen, in order.
 METINGEN_SCHEMA: dict[str, pl.DataType] = {
@@ -47,10 +50,11 @@ BRONVARIABELEN_SCHEMA: dict[str, pl.DataType] = {
     "rijen": pl.Int64(),
     "gevuld": pl.Int64(),
     "bron_sha256": pl.String(),
+    "release": pl.String(),
+    "sleutel_groep": pl.String(),
 }
 
 _SOORT = {"Land": "land", "Gemeente": "gemeente", "Wijk": "wijk", "Buurt": "buurt"}
-_ACHTERVOEGSEL = re.compile(r"_\d+$")
 
 
 @dataclass
@@ -59,9 +63,7 @@ class Metingen:
     bronvariabelen: pl.DataFrame
 
 
-def concept(sleutel: str) -> str:
-    """The CBS key without its numeric suffix (``AantalInwoners_5`` → ``AantalInwoners``)."""
-    return _ACHTERVOEGSEL.sub("", sleutel)
+concept = sleutelresolutie.concept
 
 
 def soort_van_code(code: pl.Expr) -> pl.Expr:
@@ -78,45 +80,18 @@ def soort_van_code(code: pl.Expr) -> pl.Expr:
     )
 
 
-# -- KWB: resolve the concept key per table year -----------------------------------------------
+# -- one generic reshape per registry ``metingen`` block -------------------------------------
 
 
-def _kwb_sleutels(
-    variabelen: list[Variabele], jaar: int, tabel_id: str, dp: pl.DataFrame, kolommen: list[str]
-) -> dict[str, tuple[Variabele, str, int]]:
-    """Full CBS key → (variabele, key, peiljaar) for the KWB table of ``jaar``."""
-    eigen = dp.filter(pl.col("tabel_id") == tabel_id)
-    titels = dict(zip(eigen["ID"].to_list(), eigen["Title"].to_list(), strict=True))
-    topics = eigen.filter(pl.col("Type") == "Topic")
-    uit: dict[str, tuple[Variabele, str, int]] = {}
-    for v in variabelen:
-        gezocht = v.sleutel_voor(jaar)
-        if not gezocht:
-            continue
-        kandidaten = [
-            (rij["Key"], rij["ParentID"], rij["Description"])
-            for rij in topics.iter_rows(named=True)
-            # Case-insensitive: CBS also changes capitals (NettoArbeidsparticipatie 2020,
-            # Nettoarbeidsparticipatie 2024) without changing the concept.
-            if concept(rij["Key"]).lower() == gezocht.lower()
-        ]
-        if v.groep:
-            kandidaten = [
-                k for k in kandidaten if (titels.get(k[1]) or "").strip() == v.groep.strip()
-            ]
-        if len(kandidaten) != 1:
-            raise CatalogusFout(
-                f"{v.bestand}: variabele {v.id!r}: sleutel {gezocht!r}"
-                + (f" in groep {v.groep!r}" if v.groep else "")
-                + f" komt {len(kandidaten)} keer voor in {tabel_id} (DataProperties); verwacht 1."
-            )
-        sleutel, _, omschrijving = kandidaten[0]
-        if sleutel not in kolommen:
-            raise CatalogusFout(
-                f"{tabel_id}: kolom {sleutel} (variabele {v.id}) ontbreekt in de data."
-            )
-        uit[sleutel] = (v, sleutel, _peiljaar(v, jaar, tabel_id, omschrijving or ""))
-    return uit
+@dataclass(frozen=True)
+class _Kolom:
+    """A source column that becomes a variable: its key, peiljaar (None: from the row) and the
+    CBS release and topic group it was resolved in."""
+
+    variabele: Variabele
+    peiljaar: int | None
+    release: str | None = None
+    groep: str | None = None
 
 
 def _peiljaar(v: Variabele, jaar: int, tabel_id: str, omschrijving: str) -> int:
@@ -133,86 +108,60 @@ def _peiljaar(v: Variabele, jaar: int, tabel_id: str, omschrijving: str) -> int:
     return int(m.group(1))
 
 
-def _kwb(
-    bf: Bronframes, variabelen: list[Variabele]
-) -> tuple[list[pl.DataFrame], list[dict[str, Any]]]:
-    delen: list[pl.DataFrame] = []
-    info: list[dict[str, Any]] = []
-    eigen = [v for v in variabelen if v.bron == "cbs_kwb"]
-    for jaar, df in sorted(bf.kwb.items()):
-        tabel_id = BRONNEN["cbs_kwb"].tabellen.get(jaar)
-        if tabel_id is None:
-            raise CatalogusFout(f"KWB {jaar} staat niet in catalogus.BRONNEN['cbs_kwb'].")
-        sha = bf.sha256.get(kwb_bestand(tabel_id))
-        sleutels = _kwb_sleutels(eigen, jaar, tabel_id, bf.dataproperties, df.columns)
-        kaart = pl.DataFrame(
-            {
-                "bron_variabele": list(sleutels),
-                "variabele": [v.id for v, _, _ in sleutels.values()],
-                "peiljaar": [p for _, _, p in sleutels.values()],
-                "eenheid": [v.eenheid for v, _, _ in sleutels.values()],
-                "vorm": [v.vorm for v, _, _ in sleutels.values()],
-                "basis_variabele": [v.basis for v, _, _ in sleutels.values()],
-            },
-            schema_overrides={"peiljaar": pl.Int64, "basis_variabele": pl.String},
+def _release_dataproperties(bf: Bronframes, tabel_id: str, release: str | None) -> pl.DataFrame:
+    dp = bf.dataproperties.filter(pl.col("tabel_id") == tabel_id)
+    if "release" in dp.columns and release is not None:
+        eigen = dp.filter(pl.col("release") == release)
+        if eigen.height:
+            return eigen
+        bekend = sorted({r for r in dp["release"].to_list() if r})
+        raise sleutelresolutie.SleutelFout(
+            f"{tabel_id}: de data komt uit release {release}, maar de DataProperties van die "
+            f"release ontbreken (wel: {', '.join(bekend) or 'geen'})."
         )
-        lang = (
-            df.select(
-                pl.col("Codering_3").alias("regiocode"),
-                pl.col("SoortRegio_2").replace_strict(_SOORT).alias("regio_soort"),
-                pl.col("WijkenEnBuurten").alias("regionaam"),
-                *[pl.col(k).cast(pl.Float64) for k in sleutels],
-            )
-            .unpivot(
-                index=["regiocode", "regio_soort", "regionaam"],
-                variable_name="bron_variabele",
-                value_name="waarde",
-            )
-            .join(kaart, on="bron_variabele", how="left")
-            .with_columns(
-                bron=pl.lit("cbs_kwb"),
-                tabel_id=pl.lit(tabel_id),
-                indelingsjaar=pl.lit(jaar, pl.Int64),
-                bron_sha256=pl.lit(sha, pl.String),
-            )
-        )
-        gevuld = lang.group_by("bron_variabele").agg(
-            pl.len().alias("rijen"), pl.col("waarde").is_not_null().sum().alias("gevuld")
-        )
-        info.append(
-            {
-                "tabel_id": tabel_id,
-                "bron": "cbs_kwb",
-                "kaart": kaart,
-                "gevuld": gevuld,
-                "sha": sha,
-                "indelingsjaar": jaar,
-            }
-        )
-        # An unfilled variable is not data: drop it here, bronvariabelen records it.
-        gevulde = gevuld.filter(pl.col("gevuld") > 0)["bron_variabele"]
-        delen.append(lang.filter(pl.col("bron_variabele").is_in(gevulde.implode())))
-    return delen, info
+    return dp
 
 
-# -- the other sources -------------------------------------------------------------------------
-
-
-def _lang(
+def _cbs_kolommen(
+    m: register.Metingbron,
+    eigen: list[Variabele],
     df: pl.DataFrame,
+    bf: Bronframes,
     *,
-    bron: str,
-    variabelen: list[Variabele],
-    regiocode: pl.Expr,
-    peiljaar: pl.Expr,
-    indelingsjaar: pl.Expr,
-    regio_soort: pl.Expr | None = None,
-    regionaam: pl.Expr | None = None,
-    sha: str | None,
+    jaar: int,
     tabel_id: str,
-) -> tuple[pl.DataFrame, dict[str, object]]:
-    eigen = [v for v in variabelen if v.bron == bron]
-    kolommen: dict[str, Variabele] = {}
+    release: str | None,
+) -> dict[str, _Kolom]:
+    gezocht = [
+        sleutelresolutie.Gezocht(v.id, v.keuze_voor(jaar), v.groep, v.bestand)
+        for v in eigen
+        if v.keuze_voor(jaar)
+    ]
+    per_id = {v.id: v for v in eigen}
+    opgelost = sleutelresolutie.los_op(
+        gezocht,
+        _release_dataproperties(bf, tabel_id, release),
+        tabel_id=tabel_id,
+        release=release,
+        kolommen=df.columns,
+    )
+    return {
+        o.sleutel: _Kolom(
+            per_id[o.variabele],
+            _peiljaar(per_id[o.variabele], jaar, tabel_id, o.omschrijving)
+            if m.peiljaar.soort == "tabeljaar"
+            else None,
+            release,
+            o.groep,
+        )
+        for o in opgelost
+    }
+
+
+def _bestand_kolommen(
+    m: register.Metingbron, eigen: list[Variabele], df: pl.DataFrame, tabel_id: str
+) -> dict[str, _Kolom]:
+    kolommen: dict[str, _Kolom] = {}
     for v in eigen:
         sleutel = v.sleutel or ""
         passend = [k for k in df.columns if k == sleutel or concept(k) == sleutel]
@@ -222,40 +171,18 @@ def _lang(
             raise CatalogusFout(
                 f"{v.bestand}: variabele {v.id!r}: kolom {sleutel!r} komt {len(passend)} keer voor in {tabel_id}."
             )
-        kolommen[passend[0]] = v
-    kaart = pl.DataFrame(
-        {
-            "bron_variabele": list(kolommen),
-            "variabele": [v.id for v in kolommen.values()],
-            "eenheid": [v.eenheid for v in kolommen.values()],
-            "vorm": [v.vorm for v in kolommen.values()],
-            "basis_variabele": [v.basis for v in kolommen.values()],
-        },
-        schema_overrides={"basis_variabele": pl.String},
-    )
-    lang = (
-        df.select(
-            regiocode.alias("regiocode"),
-            (regio_soort if regio_soort is not None else soort_van_code(regiocode)).alias(
-                "regio_soort"
-            ),
-            (regionaam if regionaam is not None else pl.lit(None, pl.String)).alias("regionaam"),
-            peiljaar.cast(pl.Int64).alias("peiljaar"),
-            indelingsjaar.cast(pl.Int64).alias("indelingsjaar"),
-            *[pl.col(k).cast(pl.Float64) for k in kolommen],
-        )
-        .unpivot(
-            index=["regiocode", "regio_soort", "regionaam", "peiljaar", "indelingsjaar"],
-            variable_name="bron_variabele",
-            value_name="waarde",
-        )
-        .join(kaart, on="bron_variabele", how="left")
-        .with_columns(
-            bron=pl.lit(bron), tabel_id=pl.lit(tabel_id), bron_sha256=pl.lit(sha, pl.String)
-        )
-        .filter(pl.col("regiocode").is_not_null())
-    )
-    return lang, {}
+        kolommen[passend[0]] = _Kolom(v, None)
+    return kolommen
+
+
+def _jaar_expr(w: register.Jaarwaarde, jaar: int | None) -> pl.Expr:
+    if w.soort == "tabeljaar":
+        return pl.lit(jaar, pl.Int64)
+    if w.soort == "vast":
+        return pl.lit(w.jaar, pl.Int64)
+    if w.soort == "kolom":
+        return pl.col(str(w.kolom)).cast(pl.Int64)
+    return pl.lit(None, pl.Int64)
 
 
 def _gemeentecodes(bf: Bronframes) -> pl.DataFrame:
@@ -271,151 +198,178 @@ def _gemeentecodes(bf: Bronframes) -> pl.DataFrame:
     return pl.concat(delen).sort("jaar", descending=True).unique("naam", keep="first").drop("jaar")
 
 
-def _veiligheidsmonitor(bf: Bronframes, variabelen: list[Variabele]) -> pl.DataFrame:
-    # RegioS holds names with a level suffix: "Rotterdam (GM)", "Rotterdam Zuid (PD)". Gemeenten
-    # get their CBS code through the KWB gemeente names; police districts a PD_ slug (no CBS code).
-    vm = bf.veiligheidsmonitor.filter(pl.col("Marges") == "Waarde").with_columns(
-        pl.col("RegioS").str.extract(r"\((GM|PD)\)$").alias("_niveau"),
-        pl.col("RegioS")
-        .str.replace(r"\s*\((GM|PD|BT|RE|LD)\)$", "")
-        .str.strip_chars()
-        .alias("_naam"),
+def _regio_uit_naam(
+    df: pl.DataFrame, kolom: str, bf: Bronframes
+) -> tuple[pl.DataFrame, pl.Expr, pl.Expr]:
+    """Names with a level suffix ("Rotterdam (GM)", "Rotterdam Zuid (PD)"): gemeenten get their CBS
+    code through the KWB gemeente names, police districts a PD_ slug (they have no CBS code)."""
+    df = df.with_columns(
+        pl.col(kolom).str.extract(r"\((GM|PD)\)$").alias("_niveau"),
+        pl.col(kolom).str.replace(r"\s*\((GM|PD|BT|RE|LD)\)$", "").str.strip_chars().alias("_naam"),
     )
-    vm = vm.filter((pl.col("RegioS") == "Nederland") | pl.col("_niveau").is_not_null())
-    vm = vm.join(_gemeentecodes(bf), left_on="_naam", right_on="naam", how="left")
+    df = df.filter((pl.col(kolom) == "Nederland") | pl.col("_niveau").is_not_null())
+    df = df.join(_gemeentecodes(bf), left_on="_naam", right_on="naam", how="left")
     slug = (
         pl.col("_naam").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "_").str.strip_chars("_")
     )
     code = (
-        pl.when(pl.col("RegioS") == "Nederland")
+        pl.when(pl.col(kolom) == "Nederland")
         .then(pl.lit("NL00"))
         .when(pl.col("_niveau") == "GM")
         .then(pl.col("code"))
         .otherwise(pl.lit("PD_") + slug)
     )
     soort = (
-        pl.when(pl.col("RegioS") == "Nederland")
+        pl.when(pl.col(kolom) == "Nederland")
         .then(pl.lit("land"))
         .when(pl.col("_niveau") == "GM")
         .then(pl.lit("gemeente"))
         .otherwise(pl.lit("politiedistrict"))
     )
-    lang, _ = _lang(
-        vm,
-        bron="cbs_veiligheidsmonitor",
-        variabelen=variabelen,
-        regiocode=code,
-        regio_soort=soort,
-        regionaam=pl.col("RegioS"),
-        peiljaar=pl.col("Perioden").cast(pl.Int64),
-        indelingsjaar=pl.lit(None, pl.Int64),
-        sha=bf.sha256.get(BRONBESTAND["cbs_veiligheidsmonitor"]),
-        tabel_id="85146NED",
-    )
-    return lang
+    return df, code, soort
 
 
-def _overige(bf: Bronframes, variabelen: list[Variabele]) -> list[pl.DataFrame]:
-    sha = bf.sha256.get
-    delen = []
-    delen.append(
-        _lang(
-            bf.bevolking_buurt_2024,
-            bron="cbs_bevolking_2024",
-            variabelen=variabelen,
-            regiocode=pl.col("buurtcode"),
-            peiljaar=pl.lit(2024),
-            indelingsjaar=pl.lit(2024),
-            sha=sha(BRONBESTAND["cbs_bevolking_2024"]),
-            tabel_id="85984NED",
-        )[0]
-    )
-    if 2020 in bf.kwb:
-        # Weight for the Leefbaarometer wijk scores (wijk indeling 2022): KWB 2020 inhabitants of
-        # the wijk with the same code. A wijk whose code changed has no weight (lower dekking).
-        lbm_wijken = bf.leefbaarometer_wijk.select(pl.col("wk_code").unique())
-        kwb20 = bf.kwb[2020]
-        sleutel = next(k for k in kwb20.columns if concept(k) == "AantalInwoners")
-        wijk22 = kwb20.filter(pl.col("SoortRegio_2") == "Wijk").join(
-            lbm_wijken, left_on="Codering_3", right_on="wk_code", how="semi"
+@dataclass
+class _Deel:
+    lang: pl.DataFrame
+    bronvariabelen: pl.DataFrame
+
+
+def _omvorm(
+    m: register.Metingbron,
+    df: pl.DataFrame,
+    variabelen: list[Variabele],
+    bf: Bronframes,
+    *,
+    jaar: int | None,
+    tabel_id: str,
+    bron_tabel: str,
+) -> _Deel:
+    """One source table → long rows (the registry's ``metingen`` block, carried out)."""
+    eigen = [v for v in variabelen if v.bron == m.code]
+    sha, release = bf.databestand(bron_tabel)
+    for kolom, waarde in m.filter.items():
+        df = df.filter(pl.col(kolom) == waarde)
+    if m.alleen_codes_uit:
+        bron, kolom = m.alleen_codes_uit
+        codes = bf.tabellen[bron].select(pl.col(kolom).unique())
+        df = df.join(codes, left_on=str(m.regio.code), right_on=kolom, how="semi")
+    if m.sleutels == "cbs":
+        if jaar is None:
+            raise CatalogusFout(f"Metingbron {m.code}: CBS-sleutels oplossen vraagt een tabeljaar.")
+        kolommen = _cbs_kolommen(m, eigen, df, bf, jaar=jaar, tabel_id=tabel_id, release=release)
+    else:
+        kolommen = _bestand_kolommen(m, eigen, df, tabel_id)
+    if m.regio.code_uit_naam:
+        df, code, soort = _regio_uit_naam(df, m.regio.code_uit_naam, bf)
+    else:
+        code = pl.col(str(m.regio.code))
+        if m.regio.codes:
+            code = code.replace(m.regio.codes)
+        soort = (
+            pl.col(m.regio.soort).replace_strict(_SOORT, default=None)
+            if m.regio.soort
+            else soort_van_code(pl.col(str(m.regio.code)))
         )
-        delen.append(
-            _lang(
-                wijk22.rename({sleutel: "AantalInwoners"}),
-                bron="cbs_bevolking_wijk_2022",
-                variabelen=variabelen,
-                regiocode=pl.col("Codering_3"),
-                peiljaar=pl.lit(2020),
-                indelingsjaar=pl.lit(2022),
-                sha=sha(kwb_bestand(BRONNEN["cbs_kwb"].tabellen[2020])),
-                tabel_id=BRONNEN["cbs_kwb"].tabellen[2020],
-            )[0].with_columns(bron_variabele=pl.lit(sleutel))
+    naam = pl.col(m.regio.naam) if m.regio.naam else pl.lit(None, pl.String)
+    kaart = pl.DataFrame(
+        {
+            "bron_variabele": list(kolommen),
+            "variabele": [k.variabele.id for k in kolommen.values()],
+            "_peiljaar": [k.peiljaar for k in kolommen.values()],
+            "eenheid": [k.variabele.eenheid for k in kolommen.values()],
+            "vorm": [k.variabele.vorm for k in kolommen.values()],
+            "basis_variabele": [k.variabele.basis for k in kolommen.values()],
+            "sleutel_groep": [k.groep for k in kolommen.values()],
+        },
+        schema_overrides={
+            "_peiljaar": pl.Int64,
+            "basis_variabele": pl.String,
+            "sleutel_groep": pl.String,
+        },
+    )
+    lang = (
+        df.select(
+            code.alias("regiocode"),
+            soort.alias("regio_soort"),
+            naam.alias("regionaam"),
+            _jaar_expr(m.peiljaar, jaar).alias("peiljaar"),
+            _jaar_expr(m.indelingsjaar, jaar).alias("indelingsjaar"),
+            *[pl.col(k).cast(pl.Float64) for k in kolommen],
         )
-    # 0.0.0 is the total of all crimes; the other codes are sub-totals and details (PITFALLS).
-    delen.append(
-        _lang(
-            bf.misdrijven_buurt.filter(pl.col("soort_misdrijf") == "0.0.0"),
-            bron="cbs_misdrijven",
-            variabelen=variabelen,
-            regiocode=pl.col("bu_code"),
-            regionaam=pl.col("bu_naam"),
-            peiljaar=pl.col("jaar"),
-            indelingsjaar=pl.lit(2024),
-            sha=sha(BRONBESTAND["cbs_misdrijven"]),
-            tabel_id="47018NED",
-        )[0]
-    )
-    for bron, df, code, naam in (
-        ("leefbaarometer_wijk", bf.leefbaarometer_wijk, "wk_code", "wk_naam"),
-        ("leefbaarometer_buurt", bf.leefbaarometer_buurt, "bu_code", "bu_naam"),
-    ):
-        indeling = 2022 if bron == "leefbaarometer_wijk" else pl.col("jaar")
-        delen.append(
-            _lang(
-                df,
-                bron=bron,
-                variabelen=variabelen,
-                regiocode=pl.col(code),
-                regionaam=pl.col(naam),
-                peiljaar=pl.col("jaar"),
-                indelingsjaar=pl.lit(indeling) if isinstance(indeling, int) else indeling,
-                sha=sha(BRONBESTAND[bron]),
-                tabel_id=BRONBESTAND[bron],
-            )[0]
+        .unpivot(
+            index=["regiocode", "regio_soort", "regionaam", "peiljaar", "indelingsjaar"],
+            variable_name="bron_variabele",
+            value_name="waarde",
         )
-    delen.append(_veiligheidsmonitor(bf, variabelen))
-    # SES-WOA and the Gezondheidsmonitor describe each year on that year's indeling.
-    delen.append(
-        _lang(
-            bf.ses_woa,
-            bron="cbs_ses_woa",
-            variabelen=variabelen,
-            regiocode=pl.col("RegiocodeGemeenteWijkBuurt_1"),
-            regionaam=pl.col("WijkenEnBuurten"),
-            peiljaar=pl.col("Perioden").cast(pl.Int64),
-            indelingsjaar=pl.col("Perioden").cast(pl.Int64),
-            sha=sha(BRONBESTAND["cbs_ses_woa"]),
-            tabel_id="85163NED",
-        )[0]
+        .join(kaart, on="bron_variabele", how="left")
+        # A CBS key's own reference date (WOZ: waardepeildatum) overrides the table year.
+        .with_columns(peiljaar=pl.coalesce("_peiljaar", "peiljaar"))
+        .drop("_peiljaar")
+        .with_columns(
+            bron=pl.lit(m.code),
+            tabel_id=pl.lit(tabel_id),
+            bron_sha256=pl.lit(sha, pl.String),
+            release=pl.lit(release, pl.String),
+        )
+        .filter(pl.col("regiocode").is_not_null())
     )
-    gez = bf.gezondheid_rotterdam.filter(pl.col("marges") == "Waarde")
-    delen.append(
-        _lang(
-            gez,
-            bron="rivm_gezondheid",
-            variabelen=variabelen,
-            # The file codes the country NL01; the monitor's code for Nederland is NL00.
-            regiocode=pl.when(pl.col("soort_regio") == "Land")
-            .then(pl.lit("NL00"))
-            .otherwise(pl.col("regiocode")),
-            regio_soort=pl.col("soort_regio").replace_strict(_SOORT, default=None),
-            regionaam=pl.col("regionaam"),
-            peiljaar=pl.col("jaar"),
-            indelingsjaar=pl.col("jaar"),
-            sha=sha(BRONBESTAND["rivm_gezondheid"]),
-            tabel_id="rivm/gezondheid",
-        )[0]
-    )
+    bv = lang.group_by(
+        [
+            "bron",
+            "tabel_id",
+            "variabele",
+            "bron_variabele",
+            "peiljaar",
+            "indelingsjaar",
+            "bron_sha256",
+            "release",
+            "sleutel_groep",
+        ]
+    ).agg(pl.len().alias("rijen"), pl.col("waarde").is_not_null().sum().alias("gevuld"))
+    if m.sleutels == "cbs":
+        # A CBS topic the table does not fill (yet: KWB fills in stages) is not data: drop it
+        # here, bronvariabelen records it with gevuld = 0 (status ontbreekt later).
+        gevulde = bv.filter(pl.col("gevuld") > 0)["bron_variabele"]
+        lang = lang.filter(pl.col("bron_variabele").is_in(gevulde.implode()))
+    return _Deel(lang, bv)
+
+
+def _delen(bf: Bronframes, variabelen: list[Variabele]) -> list[_Deel]:
+    reg = register.laad()
+    delen: list[_Deel] = []
+    for m in reg.metingbronnen():
+        bron = reg.bron(m.tabel)
+        if bron.per_jaar:
+            for jaar, df in sorted(bf.kwb.items()):
+                if m.jaar is not None and jaar != m.jaar:
+                    continue
+                delen.append(
+                    _omvorm(
+                        m,
+                        df,
+                        variabelen,
+                        bf,
+                        jaar=jaar,
+                        tabel_id=register.kwb_tabel_id(jaar),
+                        bron_tabel=f"bron.kwb_{jaar}",
+                    )
+                )
+        else:
+            tabel_id = m.tabel_id or bron.tabel_id()
+            if tabel_id is None:
+                raise CatalogusFout(f"Metingbron {m.code}: geen tabel_id in het bronnenregister.")
+            delen.append(
+                _omvorm(
+                    m,
+                    bf.tabellen[m.tabel],
+                    variabelen,
+                    bf,
+                    jaar=max(bron.tabellen) if bron.tabellen else None,
+                    tabel_id=tabel_id,
+                    bron_tabel=f"bron.{m.tabel}",
+                )
+            )
     return delen
 
 
@@ -458,47 +412,18 @@ def _met_basis(lang: pl.DataFrame, variabelen: list[Variabele]) -> pl.DataFrame:
 
 def bouw_metingen(bf: Bronframes, catalogus: Catalogus) -> Metingen:
     """All source values the catalogue names, as one long table, plus what each table fills."""
-    kwb_delen, kwb_info = _kwb(bf, catalogus.variabelen)
-    overige = _overige(bf, catalogus.variabelen)
+    delen = _delen(bf, catalogus.variabelen)
     lang = pl.concat(
-        [d.select([c for c in METINGEN_SCHEMA if c in d.columns]) for d in (*kwb_delen, *overige)],
+        [d.lang.select([c for c in METINGEN_SCHEMA if c in d.lang.columns]) for d in delen],
         how="diagonal_relaxed",
     )
     metingen = _met_basis(lang, catalogus.variabelen).sort(
         ["bron", "tabel_id", "variabele", "peiljaar", "regiocode"]
     )
-    # What each table fills per variable: KWB from the wide table (unfilled columns included),
-    # the others from the long rows.
-    bv_kwb = [
-        i["kaart"]
-        .join(i["gevuld"], on="bron_variabele")
-        .with_columns(
-            bron=pl.lit(i["bron"]),
-            tabel_id=pl.lit(i["tabel_id"]),
-            indelingsjaar=pl.lit(i["indelingsjaar"], pl.Int64),
-            bron_sha256=pl.lit(i["sha"], pl.String),
-        )
-        for i in kwb_info
-    ]
-    bv_overig = (
-        pl.concat(overige, how="diagonal_relaxed")
-        .group_by(
-            [
-                "bron",
-                "tabel_id",
-                "variabele",
-                "bron_variabele",
-                "peiljaar",
-                "indelingsjaar",
-                "bron_sha256",
-            ]
-        )
-        .agg(pl.len().alias("rijen"), pl.col("waarde").is_not_null().sum().alias("gevuld"))
-    )
     bronvariabelen = pl.concat(
         [
-            d.select([pl.col(k).cast(t) for k, t in BRONVARIABELEN_SCHEMA.items()])
-            for d in (*bv_kwb, bv_overig)
+            d.bronvariabelen.select([pl.col(k).cast(t) for k, t in BRONVARIABELEN_SCHEMA.items()])
+            for d in delen
         ]
     ).sort(["bron", "tabel_id", "variabele", "peiljaar"])
     return Metingen(metingen=metingen, bronvariabelen=bronvariabelen)

@@ -1,8 +1,8 @@
-"""The raw source tables the metingen stage reads, from the working database or the snapshot.
+"""The raw source tables the metingen stage reads: the ``bron.*`` tables of the working database.
 
-Both give the same frames (the bron.* contract in docs/ontwikkelaars.md): the Dagster asset reads
-the bron.* tables its deps wrote; tests and the CLI read the verified snapshot through the bronnen
-stage's own readers, so there is one reading of every file.
+After the ``bronnen`` stage nothing reopens a snapshot file: the tables, the DataProperties of
+every release and the provenance (sha256 per file, ``bron.herkomst``) all come from the work DB.
+Which tables are needed follows from the source registry's ``metingen`` blocks.
 """
 
 from __future__ import annotations
@@ -12,25 +12,9 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from nplv_monitor.bronnen import cbs, leefbaarometer, overige
-from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.bronnen import register
 from nplv_monitor.db import lees
 from nplv_monitor.errors import NietInSnapshot
-
-#: Snapshot file whose sha256 a value carries, per source (and table year for KWB).
-BRONBESTAND: dict[str, str] = {
-    "cbs_bevolking_2024": overige.BEVOLKING_2024,
-    "cbs_misdrijven": overige.MISDRIJVEN_BUURT,
-    "leefbaarometer_wijk": leefbaarometer.WIJK_CSV,
-    "leefbaarometer_buurt": leefbaarometer.BUURT_CSV,
-    "cbs_veiligheidsmonitor": f"cbs/{overige.VEILIGHEIDSMONITOR}/TypedDataSet.parquet",
-    "cbs_ses_woa": f"cbs/{overige.SES_WOA}/TypedDataSet.parquet",
-    "rivm_gezondheid": overige.GEZONDHEID_CSV,
-}
-
-
-def kwb_bestand(tabel_id: str) -> str:
-    return f"{cbs.map_van(tabel_id)}/TypedDataSet.parquet"
 
 
 @dataclass
@@ -38,82 +22,62 @@ class Bronframes:
     """The bron.* tables as polars frames; ``kwb`` maps the KWB year to its wide table."""
 
     kwb: dict[int, pl.DataFrame]
+    tabellen: dict[str, pl.DataFrame]  # registry entry → bron.<naam>
     dataproperties: pl.DataFrame
-    bevolking_buurt_2024: pl.DataFrame
-    misdrijven_buurt: pl.DataFrame
-    leefbaarometer_wijk: pl.DataFrame
-    leefbaarometer_buurt: pl.DataFrame
-    veiligheidsmonitor: pl.DataFrame
-    ses_woa: pl.DataFrame
-    gezondheid_rotterdam: pl.DataFrame
-    sha256: dict[str, str]  # snapshot path → sha256
+    herkomst: pl.DataFrame  # bron_tabel, bestand, sha256, cbs_modified
+
+    def databestand(self, bron_tabel: str) -> tuple[str | None, str | None]:
+        """(sha256, CBS release) of the data file a bron table was read from."""
+        rijen = self.herkomst.filter(pl.col("bron_tabel") == bron_tabel)
+        if rijen.is_empty():
+            return None, None
+        data = rijen.filter(pl.col("bestand").str.ends_with("TypedDataSet.parquet"))
+        rij = (data if data.height else rijen).row(0, named=True)
+        return rij["sha256"], rij["cbs_modified"]
 
 
-#: bron.* tables the metingen asset reads (besides bron.kwb_<jaar>).
-BRON_TABELLEN = (
-    "cbs_dataproperties",
-    "bevolking_buurt_2024",
-    "misdrijven_buurt",
-    "leefbaarometer_wijk",
-    "leefbaarometer_buurt",
-    "veiligheidsmonitor",
-    "ses_woa",
-    "gezondheid_rotterdam",
-)
+def benodigde_tabellen(reg: register.Register | None = None) -> list[str]:
+    """The non-KWB bron tables the metingen reshape reads (sources and their code lists)."""
+    reg = reg or register.laad()
+    namen: list[str] = []
+    for m in reg.metingbronnen():
+        if m.tabel != register.KWB:
+            namen.append(m.tabel)
+        if m.alleen_codes_uit:
+            namen.append(m.alleen_codes_uit[0])
+    return list(dict.fromkeys(namen))
 
 
-def uit_snapshot(snapshot: Snapshot | None = None) -> Bronframes:
-    snapshot = snapshot or Snapshot()
-    kwb: dict[int, pl.DataFrame] = {}
-    for jaar in cbs.kwb_in_snapshot(snapshot):
-        kwb[jaar] = cbs.kwb_tabel(snapshot, jaar).data()
-    return Bronframes(
-        kwb=kwb,
-        dataproperties=cbs.dataproperties(snapshot),
-        bevolking_buurt_2024=overige.bevolking_buurt_2024(snapshot),
-        misdrijven_buurt=overige.misdrijven_buurt(snapshot),
-        leefbaarometer_wijk=leefbaarometer.lees_niveau(snapshot, "wijk"),
-        leefbaarometer_buurt=leefbaarometer.lees_niveau(snapshot, "buurt"),
-        veiligheidsmonitor=overige.veiligheidsmonitor(snapshot),
-        ses_woa=overige.ses_woa(snapshot),
-        gezondheid_rotterdam=overige.gezondheid_rotterdam(snapshot),
-        sha256={pad: b.sha256 for pad, b in snapshot.manifest().items()},
-    )
+#: Tables every metingen build needs besides the sources themselves.
+META_TABELLEN = ("cbs_dataproperties", "herkomst")
 
 
-def uit_database(con: duckdb.DuckDBPyConnection, snapshot: Snapshot | None = None) -> Bronframes:
-    """Read the bron.* tables; the hashes come from the snapshot manifest the sources were read from."""
-    snapshot = snapshot or Snapshot()
+def uit_database(con: duckdb.DuckDBPyConnection) -> Bronframes:
+    """Read the bron.* tables the registry's metingen blocks name."""
     aanwezig = set(
         lees(con, "select table_name from information_schema.tables where table_schema = 'bron'")[
             "table_name"
         ].to_list()
     )
-    ontbrekend = [t for t in BRON_TABELLEN if t not in aanwezig]
+    nodig = [*META_TABELLEN, *benodigde_tabellen()]
+    ontbrekend = [t for t in nodig if t not in aanwezig]
     if ontbrekend:
         raise NietInSnapshot(
             "De werkdatabase mist de brontabellen "
             + ", ".join(f"bron.{t}" for t in ontbrekend)
-            + "; materialiseer eerst de groep bronnen."
+            + "; materialiseer eerst de groep bronnen (nplv-monitor build)."
         )
+    kwb_jaren = set(register.kwb_jaren())
     kwb = {
         int(t.removeprefix("kwb_")): lees(con, f'select * from bron."{t}"')
         for t in sorted(aanwezig)
-        if t.startswith("kwb_") and t.removeprefix("kwb_").isdigit()
+        if t.startswith("kwb_")
+        and t.removeprefix("kwb_").isdigit()
+        and int(t.removeprefix("kwb_")) in kwb_jaren
     }
-
-    def tabel(naam: str) -> pl.DataFrame:
-        return lees(con, f'select * from bron."{naam}"')
-
     return Bronframes(
         kwb=kwb,
-        dataproperties=tabel("cbs_dataproperties"),
-        bevolking_buurt_2024=tabel("bevolking_buurt_2024"),
-        misdrijven_buurt=tabel("misdrijven_buurt"),
-        leefbaarometer_wijk=tabel("leefbaarometer_wijk"),
-        leefbaarometer_buurt=tabel("leefbaarometer_buurt"),
-        veiligheidsmonitor=tabel("veiligheidsmonitor"),
-        ses_woa=tabel("ses_woa"),
-        gezondheid_rotterdam=tabel("gezondheid_rotterdam"),
-        sha256={pad: b.sha256 for pad, b in snapshot.manifest().items()},
+        tabellen={t: lees(con, f'select * from bron."{t}"') for t in benodigde_tabellen()},
+        dataproperties=lees(con, "select * from bron.cbs_dataproperties"),
+        herkomst=lees(con, "select * from bron.herkomst"),
     )

@@ -154,7 +154,7 @@ def bouw(
     if definitions is None:
         from nplv_monitor.definitions import defs
 
-        definitions = defs
+        definitions = defs()
     jaar = rapportagejaar or partities.huidig_rapportagejaar()
     try:
         partities.controleer(jaar)
@@ -186,7 +186,16 @@ def bouw(
 
 def _bouw(definitions: dg.Definitions, jaar: int, melden: Callable[[str], None]) -> Samenvatting:
     graph_assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition)]
-    plan = jobs.plan(graph_assets, jaar)
+    # The KWB partitions are every registered year; a build runs those it can read now
+    # (offline: the years in the snapshot; online: all of them).
+    from nplv_monitor.bronnen.assets import beschikbare_kwb_jaren
+
+    beschikbaar = {str(j) for j in beschikbare_kwb_jaren()}
+    plan = [
+        r
+        for r in jobs.plan(graph_assets, jaar)
+        if r.job_naam == jobs.HOOFDJOB or r.partitie is None or r.partitie in beschikbaar
+    ]
     samenvatting = Samenvatting(rapportagejaar=jaar)
     with dg.DagsterInstance.ephemeral() as instance:
         for i, run in enumerate(plan, start=1):

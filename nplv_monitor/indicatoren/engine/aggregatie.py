@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nplv_monitor.indicatoren.catalogus import BRONNEN, GEWOGEN_MATEN, Catalogus, Indicator
+from nplv_monitor.indicatoren.catalogus import GEWOGEN_MATEN, Catalogus, Indicator, bronnen
 
 DEKKING_DREMPEL = 0.9
 
@@ -74,7 +74,7 @@ def referentiebevolking(metingen: pl.DataFrame) -> pl.DataFrame:
 def _eenheden_teller(metingen: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
     """The teller at the lowest level of each source of the indicator."""
     niveaus = pl.DataFrame(
-        {"bron": ind.bronnen(), "_niveau": [BRONNEN[b].niveau for b in ind.bronnen()]}
+        {"bron": ind.bronnen(), "_niveau": [bronnen()[b].niveau for b in ind.bronnen()]}
     )
     return (
         metingen.filter(pl.col("variabele") == ind.teller)
@@ -369,7 +369,7 @@ def gepubliceerd_via_gemeente(
         toelichting=pl.lit("Waarde zoals de bron die voor deze regio publiceert."),
     )
     delen = [teller]
-    if gebieden is not None and BRONNEN[ind.bronnen()[0]].niveau == "gemeente":
+    if gebieden is not None and bronnen()[ind.bronnen()[0]].niveau == "gemeente":
         gebied = gebieden.filter(pl.col("soort").is_in(["focusgebied", "rest_gemeente"])).select(
             "gebied_code",
             pl.col("soort").alias("gebied_soort"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from nplv_monitor.indicatoren import vergelijking
-from nplv_monitor.indicatoren.catalogus import BRONNEN, Catalogus
+from nplv_monitor.indicatoren.catalogus import Catalogus, bronnen
 from nplv_monitor.indicatoren.engine.aggregatie import (
     DEKKING_DREMPEL,
     RESULTAAT_SCHEMA,
@@ -108,7 +108,7 @@ def zonder_rij(
 
 
 def bron_vermelding() -> pl.Expr:
-    namen = {t: f"{b.naam} ({t})" for b in BRONNEN.values() for t in b.tabellen.values()}
+    namen = {t: f"{b.naam} ({t})" for b in bronnen().values() for t in b.tabellen.values()}
     return pl.col("bron_tabel").replace_strict(namen, default=pl.col("bron_tabel"))
 
 
