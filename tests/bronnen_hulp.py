@@ -71,3 +71,15 @@ def tabel_of_niets(werkdb: Path, tabel: str) -> pl.DataFrame | None:
 
 def check_evaluaties(resultaat: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvaluation]:
     return list(resultaat.get_asset_check_evaluations())
+
+
+def bron_asset(key: dg.AssetKey | str) -> dg.AssetsDefinition:
+    """The asset with this key among the bronnen assets built from the registry
+    (``maak_assets()``); a string is the table name (``"leefbaarometer_wijk"`` → bron/...)."""
+    from nplv_monitor.bronnen.assets import maak_assets
+
+    sleutel = dg.AssetKey(["bron", key]) if isinstance(key, str) else key
+    for asset in maak_assets():
+        if sleutel in asset.keys:
+            return asset
+    raise KeyError(f"Geen bronnen-asset met sleutel {sleutel.to_user_string()}")

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from nplv_monitor.bronnen import overige
+from nplv_monitor.bronnen import lezers, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import lees, schrijf_tabel, verbind
@@ -17,7 +17,10 @@ from nplv_monitor.db import lees, schrijf_tabel, verbind
 
 @pytest.fixture(scope="module")
 def bev() -> pl.DataFrame:
-    return overige.bevolking_buurt_2024(Snapshot(DEFAULT_SNAPSHOT_DIR)).head(200)
+    df, _ = lezers.lees(
+        Snapshot(DEFAULT_SNAPSHOT_DIR), register.laad().bron("bevolking_buurt_2024")
+    )
+    return df.head(200)
 
 
 def test_invoegen_op_naam_met_andere_kolomvolgorde(tmp_path: Path, bev: pl.DataFrame) -> None:
