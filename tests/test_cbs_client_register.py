@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nplv_monitor.bronnen import register
+from nplv_monitor.bronnen import cbs, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.errors import BronFout
 
@@ -40,7 +40,7 @@ def test_snapshot_jaren_volgen_het_manifest() -> None:
         for j in register.kwb_jaren()
         if f"cbs/{register.kwb_tabel_id(j)}/TypedDataSet.parquet" in snap.manifest()
     ]
-    assert register.snapshot_jaren_kwb(snap) == verwacht
+    assert sorted(cbs.kwb_in_snapshot(snap)) == verwacht
     assert 2020 in verwacht
 
 
