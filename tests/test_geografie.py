@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.db import verbind
 from nplv_monitor.errors import RegisterFout
 from nplv_monitor.geografie import bevolkingscontrole as controle
 from nplv_monitor.geografie import gebieden, indeling, invoer, register, vergelijking
@@ -20,8 +21,9 @@ from nplv_monitor.geografie.gebieden import REGISTER_PAD
 class Geo:
     """Everything computed once from the shipped snapshot and register."""
 
-    def __init__(self) -> None:
-        self.invoer = invoer.uit_snapshot()
+    def __init__(self, werkdb: Path) -> None:
+        with verbind(werkdb, read_only=True) as con:
+            self.invoer = invoer.uit_werkdb(con)
         self.indeling = indeling.regio_indeling(self.invoer)
         self.register = register.lees_register()
         self.focus = register.los_op(self.register, self.indeling)
@@ -51,14 +53,14 @@ class Geo:
 
 
 @pytest.fixture(scope="module")
-def geo() -> Geo:
-    return Geo()
+def geo(werkdb_bronnen: Path) -> Geo:
+    return Geo(werkdb_bronnen)
 
 
 # -- indeling -------------------------------------------------------------------------------------
 def test_indeling_heeft_alle_regios_van_de_bronnen(geo: Geo) -> None:
     snap = Snapshot()
-    kwb = snap.parquet(invoer.KWB_2020)
+    kwb = snap.parquet("cbs/84799NED/TypedDataSet.parquet")  # read independently of the DB
     verwacht_2020 = kwb.group_by(pl.col("SoortRegio_2").str.strip_chars().str.to_lowercase()).len()
     telling = geo.indeling.group_by("indelingsjaar", "soort").len()
     for soort, n in verwacht_2020.iter_rows():
@@ -66,9 +68,11 @@ def test_indeling_heeft_alle_regios_van_de_bronnen(geo: Geo) -> None:
             telling.filter(pl.col("indelingsjaar") == 2020, pl.col("soort") == soort)["len"].item()
             == n
         )
-    lijst_2024 = snap.parquet(invoer.REGIO_2024)["Key"].str.strip_chars()
+    lijst_2024 = snap.parquet("cbs/85984NED/WijkenEnBuurten.parquet")["Key"].str.strip_chars()
     assert geo.indeling.filter(pl.col("indelingsjaar") == 2024).height == lijst_2024.len()
-    n_2022 = snap.csv(invoer.WIJKEN_2022, columns=["wk_code"])["wk_code"].n_unique()
+    n_2022 = snap.csv("leefbaarometer/wijkscores_2002-2022.csv", columns=["wk_code"])[
+        "wk_code"
+    ].n_unique()
     assert geo.indeling.filter(pl.col("indelingsjaar") == 2022).height == n_2022
 
 

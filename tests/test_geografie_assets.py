@@ -6,16 +6,18 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
 from nplv_monitor import cli
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import WerkDatabase, verbind
 from nplv_monitor.definitions import bouw_definitions
-
-defs = bouw_definitions()
 from nplv_monitor.geografie import assets, commando, invoer
 from nplv_monitor.geografie.gebieden import focusgebied_codes
+
+defs = bouw_definitions()
 
 REF_ASSETS = [
     assets.regio_indeling,
@@ -26,18 +28,36 @@ REF_ASSETS = [
 ]
 
 
-def test_werkdb_invoer_gelijk_aan_snapshot(werkdb_bronnen: Path) -> None:
+def test_werkdb_invoer_gelijk_aan_de_ruwe_bestanden(werkdb_bronnen: Path) -> None:
+    """The geography's inputs from the work DB equal an independent SQL read of the raw files."""
     with verbind(werkdb_bronnen, read_only=True) as con:
-        uit_db = invoer.uit_werkdb(con)
-    uit_snapshot = invoer.uit_snapshot()
-    for veld in ("regio_2020", "regio_2024", "inwoners_2024", "wijken_2022", "gepubliceerd"):
-        a, b = getattr(uit_db, veld), getattr(uit_snapshot, veld)
-        sleutel = a.columns[0]
-        assert a.sort(sleutel).equals(b.sort(sleutel)), veld
+        inv = invoer.uit_werkdb(con)
+    assert sorted(inv.indelingen) == [2020, 2024]
+    ruw = duckdb.connect()
+    snap = DEFAULT_SNAPSHOT_DIR
+    for jaar, tabel in ((2020, "84799NED"), (2024, "85984NED")):
+        n, n_bu = ruw.execute(
+            f"select count(*), count(*) filter (where trim(Key) like 'BU%') "
+            f"from '{snap}/cbs/{tabel}/WijkenEnBuurten.parquet'"
+        ).fetchall()[0]
+        regio = inv.indelingen[jaar].regio
+        assert regio.height == n
+        assert regio.filter(pl.col("code").str.starts_with("BU")).height == n_bu
+    # 2020 inhabitants from the KWB table itself; 2024 from the complete population per buurt.
+    (som_2020,) = ruw.execute(
+        f"select sum(AantalInwoners_5) from '{snap}/cbs/84799NED/TypedDataSet.parquet' "
+        "where trim(SoortRegio_2) = 'Buurt'"
+    ).fetchall()[0]
+    (som_2024,) = ruw.execute(
+        f"select sum(population) from '{snap}/cbs/85984NED/extract_bevolking_buurt_2024.parquet'"
+    ).fetchall()[0]
+    for jaar, som in ((2020, som_2020), (2024, som_2024)):
+        regio = inv.indelingen[jaar].regio.filter(pl.col("code").str.starts_with("BU"))
+        assert regio["inwoners"].sum() == som
 
 
 def test_assets_schrijven_de_ref_tabellen(tmp_output: Path, werkdb_bronnen: Path) -> None:
-    pad = tmp_output / "werk.duckdb"
+    pad = tmp_output / ".werk" / "werk.duckdb"
     pad.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(werkdb_bronnen, pad)  # the session DB with every bron table; never written to
     resultaat = dg.materialize(REF_ASSETS, resources={"werkdb": WerkDatabase(pad=str(pad))})
@@ -73,7 +93,12 @@ def test_assets_in_groep_referentie() -> None:
     assert {graaf.get(k).group_name for k in ref} == {"referentie"}
 
 
-def test_cli_gebieden(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_gebieden(
+    capsys: pytest.CaptureFixture[str], tmp_output: Path, werkdb_bronnen: Path
+) -> None:
+    # The command reads the work DB (after `nplv-monitor build`), never the snapshot.
+    (tmp_output / ".werk").mkdir(parents=True)
+    shutil.copy(werkdb_bronnen, tmp_output / ".werk" / "werk.duckdb")
     assert cli.main(["gebieden"]) == 0
     uit = capsys.readouterr().out
     regels = uit.splitlines()

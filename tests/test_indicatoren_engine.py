@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
 import pytest
 
+from nplv_monitor.db import verbind
 from nplv_monitor.geografie import indeling, invoer, register, vergelijking
 from nplv_monitor.indicatoren import bouw
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
@@ -15,8 +18,9 @@ from nplv_monitor.metingen import bronframes
 
 
 @pytest.fixture(scope="module")
-def bf() -> bronframes.Bronframes:
-    return bronframes.uit_snapshot()
+def bf(werkdb_bronnen: Path) -> bronframes.Bronframes:
+    with verbind(werkdb_bronnen, read_only=True) as con:
+        return bronframes.uit_database(con)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,9 @@ def cbs_leden(metingen) -> pl.DataFrame:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def referentie() -> dict[str, pl.DataFrame]:
-    inv = invoer.uit_snapshot()
+def referentie(werkdb_bronnen: Path) -> dict[str, pl.DataFrame]:
+    with verbind(werkdb_bronnen, read_only=True) as con:
+        inv = invoer.uit_werkdb(con)
     ind = indeling.regio_indeling(inv)
     reg = register.lees_register()
     geb = vergelijking.gebieden(reg, ind, inv.gepubliceerd)
