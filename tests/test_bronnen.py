@@ -12,14 +12,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from nplv_monitor.bronnen import cbs, leefbaarometer, overige
-from nplv_monitor.bronnen.assets import BRONNEN
+from nplv_monitor.bronnen import cbs, leefbaarometer, lezers, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import lees, verbind
 from nplv_monitor.errors import NietInSnapshot
 
 SNAP = Snapshot(DEFAULT_SNAPSHOT_DIR)
+
+
+def _bestand(bron: str) -> str:
+    """The one snapshot file the registry names for a source."""
+    (bestand,) = register.laad().bron(bron).bestanden_van()
+    return bestand
 
 
 def _lees(pad: Path, sql: str, params: list[object] | None = None) -> pl.DataFrame:
@@ -37,7 +42,18 @@ def test_alle_brontabellen_bestaan(werkdb_bronnen: Path) -> None:
             "table_name"
         ]
     )
-    verwacht = {b.tabel for b in BRONNEN} | {f"kwb_{j}" for j in cbs.kwb_in_snapshot(SNAP)}
+    kwb_jaren = cbs.kwb_in_snapshot(SNAP)
+    verwacht = (
+        {n for n in register.laad().bronnen if n != register.KWB}
+        | {"cbs_tabellen", "cbs_dataproperties", "herkomst"}
+        | {f"kwb_{j}" for j in kwb_jaren}
+        # The region dimension of every KWB year whose table brings its WijkenEnBuurten.
+        | {
+            f"kwb_regio_{j}"
+            for j in kwb_jaren
+            if SNAP.heeft(cbs.kwb_tabel(SNAP, j).bestand("WijkenEnBuurten.parquet"))
+        }
+    )
     assert tabellen == verwacht
 
 
@@ -88,12 +104,14 @@ def test_kwb_2024_afgekapt_bewaard_en_gemarkeerd(werkdb_bronnen: Path) -> None:
         ("bron.leefbaarometer_wijk", leefbaarometer.WIJK_CSV),
         ("bron.leefbaarometer_buurt", leefbaarometer.BUURT_CSV),
         ("bron.leefbaarometer_gemeente", leefbaarometer.GEMEENTE_CSV),
-        ("bron.gezondheid_rotterdam", overige.GEZONDHEID_CSV),
-        ("bron.nplv_gebieden", overige.NPLV_GEBIEDEN),
-        ("bron.nplv_realisatie", overige.NPLV_REALISATIE),
+        ("bron.gezondheid_rotterdam", "gezondheid_rotterdam"),
+        ("bron.nplv_gebieden", "nplv_gebieden"),
+        ("bron.nplv_realisatie", "nplv_realisatie"),
     ],
 )
 def test_csv_bronnen_volledig(werkdb_bronnen: Path, tabel: str, bestand: str) -> None:
+    if "/" not in bestand:  # a registry source: its file comes from the registry
+        bestand = _bestand(bestand)
     # Count data rows of the raw file independently (csv module handles quoted newlines).
     import csv
 
@@ -105,8 +123,8 @@ def test_csv_bronnen_volledig(werkdb_bronnen: Path, tabel: str, bestand: str) ->
 @pytest.mark.parametrize(
     ("tabel", "bestand"),
     [
-        ("bron.bevolking_buurt_2024", overige.BEVOLKING_2024),
-        ("bron.misdrijven_buurt", overige.MISDRIJVEN_BUURT),
+        ("bron.bevolking_buurt_2024", "bevolking_buurt_2024"),
+        ("bron.misdrijven_buurt", "misdrijven_buurt"),
         ("bron.misdrijven_regio_2024", "cbs/47018NED/WijkenEnBuurten.parquet"),
         ("bron.soort_misdrijf", "cbs/47018NED/SoortMisdrijf.parquet"),
         ("bron.veiligheidsmonitor", "cbs/85146NED/TypedDataSet.parquet"),
@@ -114,13 +132,15 @@ def test_csv_bronnen_volledig(werkdb_bronnen: Path, tabel: str, bestand: str) ->
     ],
 )
 def test_parquet_bronnen_volledig(werkdb_bronnen: Path, tabel: str, bestand: str) -> None:
+    if "/" not in bestand:  # a registry source: its file comes from the registry
+        bestand = _bestand(bestand)
     assert _aantal(werkdb_bronnen, tabel) == SNAP.entry(bestand).rijen
 
 
 def test_bevolking_en_misdrijven(werkdb_bronnen: Path) -> None:
     bev = _lees(werkdb_bronnen, "select * from bron.bevolking_buurt_2024")
     assert bev.columns == ["buurtcode", "inwoners"]
-    ruw = pl.read_parquet(DEFAULT_SNAPSHOT_DIR / overige.BEVOLKING_2024)
+    ruw = pl.read_parquet(DEFAULT_SNAPSHOT_DIR / _bestand("bevolking_buurt_2024"))
     assert bev["inwoners"].sum() == ruw["population"].sum()
     # Figures published in VERIFY.md beside the extract: 319,254 crimes, 50 buurten with 0, and
     # 2,273 codes in the 2024 region list — the other 24 (newer codes) have no name.
@@ -139,10 +159,10 @@ def test_bevolking_en_misdrijven(werkdb_bronnen: Path) -> None:
 
 def test_gezondheid_kolommen_leesbaar_waarden_ongewijzigd(werkdb_bronnen: Path) -> None:
     df = _lees(werkdb_bronnen, "select * from bron.gezondheid_rotterdam")
-    assert df.columns == list(overige.GEZONDHEID_KOLOMMEN.values())
+    assert df.columns == list(lezers.GEZONDHEID_KOLOMMEN.values())
     assert all(k.isidentifier() and k == k.lower() for k in df.columns)
-    ruw = pl.read_csv(DEFAULT_SNAPSHOT_DIR / overige.GEZONDHEID_CSV, infer_schema=False)
-    for oud, nieuw in overige.GEZONDHEID_KOLOMMEN.items():
+    ruw = pl.read_csv(DEFAULT_SNAPSHOT_DIR / _bestand("gezondheid_rotterdam"), infer_schema=False)
+    for oud, nieuw in lezers.GEZONDHEID_KOLOMMEN.items():
         waarden = ruw[oud].str.strip_chars()
         if df.schema[nieuw] == pl.Float64:
             # "." (secret/unreliable) is null; every other value is the published number.
@@ -171,13 +191,22 @@ def test_buurtgeometrie(werkdb_bronnen: Path) -> None:
 
 
 def test_dataproperties_per_tabel(werkdb_bronnen: Path) -> None:
-    per_tabel = dict(
-        _lees(
-            werkdb_bronnen, "select tabel_id, count(*) from bron.cbs_dataproperties group by 1"
+    # One block per table *and release*: the release's DataProperties file (the data file's own
+    # in cbs/<id>/, earlier releases in cbs/<id>/release_<datum>/), keyed by its Modified date.
+    per_release = {
+        (tabel_id, release): n
+        for tabel_id, release, n in _lees(
+            werkdb_bronnen,
+            "select tabel_id, release, count(*) from bron.cbs_dataproperties group by 1, 2",
         ).rows()
-    )
-    for tabel_id, n in per_tabel.items():
-        assert n == SNAP.entry(f"cbs/{tabel_id}/DataProperties.parquet").rijen
+    }
+    verwacht = {
+        (rel.split("/")[1], e.cbs_modified): e.rijen
+        for rel, e in SNAP.manifest().items()
+        if rel.startswith("cbs/") and rel.endswith("/DataProperties.parquet")
+    }
+    assert per_release == verwacht
+    assert len({t for t, _ in per_release}) < len(per_release)  # a table with two releases
     # Every KWB topic column has its DataProperties row (meaning, unit, reference date).
     kolommen = _lees(werkdb_bronnen, "select * from bron.kwb_2020 limit 0").columns
     keys = set(
