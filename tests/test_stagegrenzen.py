@@ -38,9 +38,6 @@ DEFINITIE = {"nplv_monitor/config.py"}
 #: Modules that still read the snapshot while they are being moved to the work DB. Each entry says
 #: why; remove it when the module is moved (the test fails on an entry that has become clean).
 UITZONDERINGEN = {
-    # The lead is moving these to the bron.* tables of the work DB:
-    "nplv_monitor/metingen/bronframes.py": "bronframes.uit_snapshot for tests and the CLI",
-    "nplv_monitor/geografie/invoer.py": "invoer.uit_snapshot for tests and the CLI",
     # Provenance, not data: the work DB has no file hashes yet. These read the snapshot manifest's
     # sha256 entries until the bronnen stage records the hashes of the files it read in a table.
     "nplv_monitor/publicatie/edities.py": "snapshot_bestanden(): the manifest of the edition",
