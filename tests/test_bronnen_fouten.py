@@ -20,6 +20,7 @@ from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.errors import NietInSnapshot, SnapshotFout, ValidatieFout
 from tests.bronnen_hulp import (
+    bron_asset,
     check_evaluaties,
     herschrijf_parquet,
     kopieer_snapshot,
@@ -29,8 +30,8 @@ from tests.bronnen_hulp import (
 )
 
 KWB_2020 = "cbs/84799NED/TypedDataSet.parquet"
-_ASSET = {a.key: a for a in assets.bron_assets}
-LBM_WIJK = _ASSET[dg.AssetKey(["bron", "leefbaarometer_wijk"])]
+LBM_WIJK = bron_asset("leefbaarometer_wijk")
+KWB = bron_asset(assets.KWB_KEY)
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def _faalt_met(resultaat: dg.ExecuteInProcessResult, key: dg.AssetKey, *delen: s
 
 def _goede_kwb_2020(werkdb: Path, monkeypatch: pytest.MonkeyPatch) -> pl.DataFrame:
     monkeypatch.delenv("NPLV_SNAPSHOT_DIR", raising=False)
-    assert materialiseer(assets.kwb, werkdb, "2020").success
+    assert materialiseer(KWB, werkdb, "2020").success
     goed = tabel_of_niets(werkdb, "bron.kwb_2020")
     assert goed is not None
     return goed
@@ -86,7 +87,7 @@ def test_hash_klopt_niet(tmp_path: Path, werkdb: Path, monkeypatch: pytest.Monke
         kopie / KWB_2020
     )
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(KWB, werkdb, "2020")
     _faalt_met(r, assets.KWB_KEY, "TypedDataSet.parquet is gewijzigd", "sha256")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -109,7 +110,7 @@ def test_kwb_mist_verplichte_kolom(
 ) -> None:
     goed = _goede_kwb_2020(werkdb, monkeypatch)
     _bad_kwb(tmp_path, monkeypatch, lambda df: df.drop("Gemeentenaam_1"))
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(KWB, werkdb, "2020")
     _faalt_met(r, assets.KWB_KEY, "Gemeentenaam_1", "column_in_dataframe", "niets geschreven")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -120,7 +121,7 @@ def test_kwb_zonder_inwonerskolom(
     # AantalInwoners_* is required whatever its numeric suffix is.
     goed = _goede_kwb_2020(werkdb, monkeypatch)
     _bad_kwb(tmp_path, monkeypatch, lambda df: df.drop("AantalInwoners_5"))
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(KWB, werkdb, "2020")
     _faalt_met(r, assets.KWB_KEY, "AantalInwoners_", "no_regex_column_match")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -132,7 +133,7 @@ def test_kwb_verkeerd_type(tmp_path: Path, werkdb: Path, monkeypatch: pytest.Mon
         monkeypatch,
         lambda df: df.with_columns(pl.col("AantalInwoners_5").cast(pl.String)),
     )
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(KWB, werkdb, "2020")
     _faalt_met(r, assets.KWB_KEY, "AantalInwoners_5", "dtype('Int64')", "String")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -154,7 +155,7 @@ def test_kwb_dubbele_regiocode(
             .alias("Codering_3")
         ),
     )
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(KWB, werkdb, "2020")
     melding = _faalt_met(r, assets.KWB_KEY, "Codering_3", "field_uniqueness", dubbel)
     assert "rij 2" in melding
     assert "rij 3" in melding
@@ -210,7 +211,7 @@ def test_kwb_jaar_niet_in_snapshot_via_dagster(
     kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED")
     Snapshot(kopie).werk_manifest_bij([], vervang_dataset="cbs/85984NED")
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
-    r = materialiseer(assets.kwb, werkdb, "2024")
+    r = materialiseer(KWB, werkdb, "2024")
     _faalt_met(r, assets.KWB_KEY, "85984NED", "nplv-monitor ophalen --kwb 2024")
     _onveranderd(werkdb, "bron.kwb_2024", None)
     with pytest.raises(NietInSnapshot, match="wel aanwezig: 2020"):
