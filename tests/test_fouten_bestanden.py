@@ -14,16 +14,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import dagster as dg
 import pytest
 from polars.testing import assert_frame_equal
 
-from nplv_monitor.bronnen import assets as bron_assets
 from nplv_monitor.bronnen import cbs, leefbaarometer
 from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
 from nplv_monitor.errors import NietInSnapshot, SnapshotFout
 from nplv_monitor.publicatie import publiceer
-from tests.bronnen_hulp import kopieer_snapshot, vervang_en_registreer
+from tests.bronnen_hulp import bron_asset, kopieer_snapshot, vervang_en_registreer
 
 KWB_2020 = "cbs/84799NED/TypedDataSet.parquet"
 LBM_BUURT = leefbaarometer.NIVEAUS["buurt"][2]
@@ -124,12 +122,7 @@ def test_kapotte_bron_publiceert_niets(
 
     snap = kopieer_snapshot(tmp_path / "snapshot", "leefbaarometer")
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(snap))
-    lbm = [
-        a
-        for a in bron_assets.bron_assets
-        if dg.AssetKey(["bron", "leefbaarometer_buurt"]) in a.keys
-    ]
-    defs = definities_van(lbm)
+    defs = definities_van([bron_asset("leefbaarometer_buurt")])
     bouw(2026, definitions=defs, melden=lambda _: None)
     doel = tmp_output / "nplv_monitor.duckdb"
     voor = sha256_bestand(doel)
