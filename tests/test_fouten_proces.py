@@ -73,7 +73,7 @@ BUILD_KLEIN = """
     from nplv_monitor.definitions import definities_van
     from nplv_monitor.orkestratie.build import BouwFout, bouw
     key = dg.AssetKey(["bron", "leefbaarometer_buurt"])
-    defs = definities_van([a for a in b.bron_assets if key in a.keys])
+    defs = definities_van([a for a in b.maak_assets() if key in a.keys])
     try:
         bouw(2026, definitions=defs, melden=lambda _: None, wachttijd_s=0.1)
     except BouwFout as fout:
@@ -134,15 +134,12 @@ def test_analist_leest_steeds_terwijl_er_gepubliceerd_wordt(tmp_output: Path) ->
 
 # -- resources --------------------------------------------------------------------------------
 def _bouw_klein(uit: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import dagster as dg
-
-    from nplv_monitor.bronnen import assets as b
     from nplv_monitor.definitions import definities_van
     from nplv_monitor.orkestratie.build import bouw
+    from tests.bronnen_hulp import bron_asset
 
     monkeypatch.setenv("NPLV_OUTPUT_DIR", str(uit))
-    key = dg.AssetKey(["bron", "leefbaarometer_buurt"])
-    bouw(2026, definitions=definities_van([a for a in b.bron_assets if key in a.keys]))
+    bouw(2026, definitions=definities_van([bron_asset("leefbaarometer_buurt")]))
 
 
 def test_uitvoermap_die_niet_kan_bestaan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
