@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import pytest
 
-from nplv_monitor.bronnen import assets
+from nplv_monitor.bronnen import assets, cbs_client
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.errors import BronFout
 from tests.bronnen_hulp import kopieer_snapshot, materialiseer, tabel_of_niets
 from tests.replay.server import ReplayServer
 
@@ -34,6 +36,10 @@ def online_snapshot(
     return kopie
 
 
+def _kwb() -> dg.AssetsDefinition:
+    return next(a for a in assets.maak_assets() if a.key == assets.KWB_KEY)
+
+
 def _online_melding(resultaat: dg.ExecuteInProcessResult) -> str:
     events = resultaat.get_asset_materialization_events()
     assert len(events) == 1
@@ -44,7 +50,7 @@ def test_online_ongewijzigd_overgeslagen(
     online_snapshot: Path, tmp_output: Path, server: ReplayServer
 ) -> None:
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(_kwb(), werkdb, "2020")
     assert r.success
     assert "overgeslagen" in _online_melding(r)
     assert not server.verzoeken_naar("/TypedDataSet")
@@ -58,7 +64,7 @@ def test_online_gewijzigd_opgehaald_en_geschreven(
 ) -> None:
     server.modified[KWB2020] = "2026-06-30T02:00:00"
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    r = materialiseer(assets.kwb, werkdb, "2020")
+    r = materialiseer(_kwb(), werkdb, "2020")
     assert r.success
     assert "bijgewerkt" in _online_melding(r)
     assert server.verzoeken_naar("/TypedDataSet")
@@ -67,3 +73,33 @@ def test_online_gewijzigd_opgehaald_en_geschreven(
     df = tabel_of_niets(werkdb, "bron.kwb_2020")
     assert df is not None
     assert df.height == snap.json(f"cbs/{KWB2020}/TableInfos.json")["RecordCount"]
+
+
+def test_release_met_onoplosbare_sleutel_wordt_geweigerd(
+    online_snapshot: Path, tmp_output: Path, server: ReplayServer
+) -> None:
+    """A release in which a catalogue concept has no key (CBS renamed the topic) is refused at
+    fetch time, naming the release, the concept and the related keys; the snapshot is unchanged."""
+    tabel = server.tabellen[KWB2020]
+    dp = tabel.sets["DataProperties"]
+    tabel.sets["DataProperties"] = dp.with_columns(
+        pl.col("Key").str.replace(r"^Woningvoorraad_", "VoorraadWoningen_")
+    )
+    data = tabel.sets["TypedDataSet"]
+    oud = next(k for k in data.columns if k.startswith("Woningvoorraad_"))
+    tabel.sets["TypedDataSet"] = data.rename(
+        {oud: oud.replace("Woningvoorraad", "VoorraadWoningen")}
+    )
+    server.modified[KWB2020] = "2026-07-01T02:00:00"
+    voor = Snapshot(online_snapshot).entry(f"cbs/{KWB2020}/TypedDataSet.parquet").sha256
+    werkdb = tmp_output / ".werk" / "werk.duckdb"
+    with pytest.raises(BronFout) as fout:
+        cbs_client.ververs_tabel(KWB2020, Snapshot(online_snapshot))
+    melding = str(fout.value)
+    assert "'woningvoorraad'" in melding  # the variable
+    assert "'Woningvoorraad'" in melding  # the concept looked for
+    assert "release 2026-07-01T02:00:00" in melding
+    assert "VoorraadWoningen_" in melding  # the related key CBS now uses
+    assert "Niets geschreven" in melding
+    assert Snapshot(online_snapshot).entry(f"cbs/{KWB2020}/TypedDataSet.parquet").sha256 == voor
+    assert not werkdb.exists()

@@ -210,6 +210,7 @@ def ververs_tabel(
     frames = {"DataProperties": _frame(props, {}, f"{tabel_id}/DataProperties")}
     frames |= {n: _frame(r, {}, f"{tabel_id}/{n}") for n, r in overige.items()}
     frames["TypedDataSet"] = _frame(data, _typen_dataset(props), f"{tabel_id}/TypedDataSet")
+    _controleer_sleutels(tabel_id, modified, frames["DataProperties"], frames["TypedDataSet"])
 
     ds = f"cbs/{tabel_id}"
     bron_url = cbs.tabel_url(tabel_id)
@@ -262,6 +263,41 @@ def ververs_tabel(
         rijen=frames["TypedDataSet"].height,
         bestanden=sorted(nieuw),
     )
+
+
+def _controleer_sleutels(
+    tabel_id: str, release: str | None, props: pl.DataFrame, data: pl.DataFrame
+) -> None:
+    """Resolve every catalogue concept in the fetched release before anything is installed: a
+    release whose keys the catalogue cannot resolve (a renamed or split topic) is refused now,
+    naming the concept and the candidate keys, rather than failing later in metingen."""
+    # Imported here: the catalogue sits in a later stage and reads the registry itself.
+    from nplv_monitor.indicatoren.catalogus import laad_catalogus
+    from nplv_monitor.metingen import sleutels
+
+    jaar = register.kwb_jaar_van(tabel_id)
+    if jaar is None:
+        return
+    codes = {m.code for m in register.laad().metingbronnen() if m.sleutels == "cbs"}
+    # Padding stripped, as the snapshot readers see it.
+    dp = props.with_columns(
+        [pl.col(c).str.strip_chars() for c, t in props.schema.items() if t == pl.String]
+    )
+    gezocht = {
+        v.id: sleutels.Gezocht(v.id, v.keuze_voor(jaar), v.groep, v.bestand)
+        for v in laad_catalogus().variabelen
+        if v.bron in codes and v.keuze_voor(jaar)
+    }
+    try:
+        sleutels.los_op(
+            list(gezocht.values()),
+            dp,
+            tabel_id=tabel_id,
+            release=release,
+            kolommen=[c.strip() for c in data.columns],
+        )
+    except sleutels.SleutelFout as fout:
+        raise BronFout(f"{fout} Niets geschreven.") from fout
 
 
 def ververs_kwb(jaar: int, snapshot: Snapshot, **kwargs: Any) -> VerversResultaat:

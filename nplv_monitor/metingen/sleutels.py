@@ -11,6 +11,7 @@ online (before it is installed in the snapshot) and when metingen is built.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -104,12 +105,14 @@ def los_op(
         if not gekozen:
             if None in g.keuze:
                 continue
-            verwant = sorted(
-                str(r["Key"])
-                for r in topics
+            # The keys whose stem looks most like the one looked for: what CBS renamed it to.
+            stammen = {concept(str(r["Key"])).lower(): str(r["Key"]) for r in topics}
+            verwant = [
+                stammen[s]
                 for stam in g.keuze
-                if stam and stam.lower()[:8] in str(r["Key"]).lower()
-            )[:8]
+                if stam
+                for s in difflib.get_close_matches(stam.lower(), list(stammen), n=5, cutoff=0.5)
+            ]
             raise SleutelFout(
                 f"{g.bestand}: variabele {g.variabele!r}: geen sleutel voor begrip "
                 f"{' of '.join(repr(s) for s in g.keuze if s)}"
