@@ -42,7 +42,9 @@ def _klein(*extra: dg.AssetsDefinition) -> dg.Definitions:
     group_name="indicatoren",
     deps=[LBM_WIJK],
     check_specs=[
-        materialisatie.check_spec(["monitor", "indicatorwaarden"], "monitor.indicatorwaarden")
+        materialisatie.check_spec(
+            dg.AssetKey(["monitor", "indicatorwaarden"]), "monitor.indicatorwaarden"
+        )
     ],
 )
 def foute_indicatorwaarden(
