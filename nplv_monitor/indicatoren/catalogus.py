@@ -310,7 +310,7 @@ def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
 
 
 def _geen_achtervoegsel(bestand: Path, nr: int, veld: str, sleutel: str, bron: str) -> None:
-    # CBS keys carry a numeric suffix that shifts between years (PITFALLS): the catalogue names the
+    # CBS keys carry a numeric suffix that shifts between years and releases (docs/valkuilen.md): the catalogue names the
     # concept only, so a full key like "AantalInwoners_5" is refused.
     if bron.startswith("cbs_") and sleutel.rsplit("_", 1)[-1].isdigit():
         raise _fout(
