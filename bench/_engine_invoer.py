@@ -22,13 +22,29 @@ _VERMENIGVULDIG = ("buurt", "wijk", "gemeente")
 
 
 def metingen_uit_snapshot(cache: Path | None = None) -> pl.DataFrame:
-    """metingen.metingen built from the verified snapshot by the metingen stage's own code."""
+    """metingen.metingen built by the metingen stage's own code from the bron tables of a work DB
+    that the bronnen assets fill from the verified snapshot (as a build does)."""
     if cache is not None and cache.exists():
         return pl.read_parquet(cache)
+    import tempfile
+
+    import dagster as dg
+
+    from nplv_monitor.bronnen import assets as bron_assets
+    from nplv_monitor.db import WerkDatabase, verbind
     from nplv_monitor.indicatoren.catalogus import laad_catalogus
     from nplv_monitor.metingen import bouw, bronframes
 
-    m = bouw.bouw_metingen(bronframes.uit_snapshot(), laad_catalogus()).metingen
+    with tempfile.TemporaryDirectory() as tmp:
+        pad = Path(tmp) / "werk.duckdb"
+        res = {"werkdb": WerkDatabase(pad=str(pad))}
+        alle = bron_assets.maak_assets()
+        kwb = next(a for a in alle if a.key == bron_assets.KWB_KEY)
+        dg.materialize([a for a in alle if a.key != bron_assets.KWB_KEY], resources=res)
+        for jaar in bron_assets.beschikbare_kwb_jaren():
+            dg.materialize([kwb], partition_key=str(jaar), resources=res)
+        with verbind(pad, read_only=True) as con:
+            m = bouw.bouw_metingen(bronframes.uit_database(con), laad_catalogus()).metingen
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         m.write_parquet(cache)

@@ -60,7 +60,7 @@ def referentie_pd(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> pd.DataFrame:
-    from nplv_monitor.indicatoren.catalogus import BRONNEN, GEWOGEN_MATEN
+    from nplv_monitor.indicatoren.catalogus import GEWOGEN_MATEN, bronnen
 
     ref = referentie_pd(m)
     gebieden = leden.gebied_code.unique()
@@ -68,7 +68,8 @@ def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> 
     for ind in indicatoren:
         bronnen = ind.bronnen()
         t = m[(m.variabele == ind.teller) & m.bron.isin(bronnen)].copy()
-        t = t[t.regio_soort == t.bron.map(lambda b: BRONNEN[b].niveau)]
+        niveaus = {b: v.niveau for b, v in bronnen().items()}
+        t = t[t.regio_soort == t.bron.map(niveaus)]
         if ind.maat in GEWOGEN_MATEN:
             t["n"] = t.basis
             t["d"] = t.basis

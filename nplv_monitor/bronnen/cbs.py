@@ -201,6 +201,14 @@ def dataproperties(snapshot: Snapshot) -> pl.DataFrame:
     return pl.concat(delen, how="vertical")
 
 
+def _registertitel(tabel_id: str) -> str | None:
+    # A copy without TableInfos (the 2017 v4 metadata) still gets the registry's title.
+    try:
+        return register.tabel(tabel_id).titel
+    except BronFout:
+        return None
+
+
 def tabellen(snapshot: Snapshot) -> pl.DataFrame:
     """One row per CBS table in the snapshot: title, Modified, period, row counts, hashes.
 
@@ -223,7 +231,9 @@ def tabellen(snapshot: Snapshot) -> pl.DataFrame:
         rijen.append(
             {
                 "tabel_id": tabel_id,
-                "titel": info.get("Title") or (data.omschrijving if data else None),
+                "titel": info.get("Title")
+                or _registertitel(tabel_id)
+                or (data.omschrijving if data else None),
                 "modified": info.get("Modified"),
                 "periode": info.get("Period"),
                 "catalogus": info.get("Catalog"),
