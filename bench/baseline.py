@@ -60,7 +60,8 @@ def referentie_pd(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> pd.DataFrame:
-    from nplv_monitor.indicatoren.catalogus import GEWOGEN_MATEN, bronnen
+    from nplv_monitor.indicatoren.catalogus import GEWOGEN_MATEN
+    from nplv_monitor.indicatoren.catalogus import bronnen as alle_bronnen
 
     ref = referentie_pd(m)
     gebieden = leden.gebied_code.unique()
@@ -68,7 +69,7 @@ def baseline_pandas(m: pd.DataFrame, leden: pd.DataFrame, indicatoren: list) -> 
     for ind in indicatoren:
         bronnen = ind.bronnen()
         t = m[(m.variabele == ind.teller) & m.bron.isin(bronnen)].copy()
-        niveaus = {b: v.niveau for b, v in bronnen().items()}
+        niveaus = {b: v.niveau for b, v in alle_bronnen().items()}
         t = t[t.regio_soort == t.bron.map(niveaus)]
         if ind.maat in GEWOGEN_MATEN:
             t["n"] = t.basis
