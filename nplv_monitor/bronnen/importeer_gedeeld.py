@@ -5,7 +5,12 @@ CBS tables become one Parquet file per OData entity set plus ``TableInfos.json``
 table's own DataProperties where it has them); Leefbaarometer, RIVM and NPLV programme files are
 copied byte for byte in their published CSV/GeoJSON layout. No value is changed; the manifest
 records per file the publisher, source copy, licence, retrieval date, row count and sha256.
-The layout the folder must have, and where each original comes from, is in docs/snapshot.md.
+
+What each original download is (its path in the originals folder, the registry entry and year
+that give its table id, the public copy and commit, the manifest texts) and which conversion
+applies is declared in ``assets/snapshot_herkomst.yaml``; this module holds one conversion per
+form of original file (``VORMEN``) and no table id. The layout of the originals folder and the
+forms are described in docs/snapshot.md.
 
 Run: ``nplv-monitor snapshot importeer --van <map met de originele downloads>``. The new snapshot
 is installed next to the old one file by file: unchanged files are left alone, new and changed
@@ -19,21 +24,18 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import polars as pl
 
 from nplv_monitor.bronnen.snapshot import MANIFEST_NAAM, Bestand, Snapshot, sha256_bestand
+from nplv_monitor.bronnen.snapshot_herkomst import Download, Herkomst, Origineel, vul_in
+from nplv_monitor.bronnen.snapshot_herkomst import laad as laad_herkomst
 from nplv_monitor.errors import BronFout
-
-CC_BY = "CC BY 4.0 (Bron: CBS)"
-OPEN_BZK = (
-    "Open data van het ministerie van BZK/VRO (Leefbaarometer), hergebruik met bronvermelding"
-)
 
 _DATATYPE = {"Long": pl.Int64, "Integer": pl.Int64, "Double": pl.Float64, "Float": pl.Float64}
 
@@ -247,487 +249,375 @@ def _nl(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-class Importeur:
-    """Converts each original download into its snapshot file and collects the manifest."""
+# -- conversions: one per form of original file ------------------------------------------------
+#
+# ``assets/snapshot_herkomst.yaml`` names per original file its ``vorm``; each form is a function
+# from a Stap to the file it writes (``stap.naar``) and returns the row count for the manifest and
+# the figures (``cijfers``) the YAML texts may use, e.g. ``{onderwerpen}``.
 
-    def __init__(self, originelen: Path, snapshot: Snapshot, opgehaald: str | None = None) -> None:
+
+@dataclass(frozen=True)
+class Omzetting:
+    """What a conversion wrote: rows for the manifest, figures for the manifest texts."""
+
+    rijen: int | None
+    cijfers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stap:
+    """One original file to convert: where it is, where it goes, the form's options."""
+
+    van: Path
+    naar: Path
+    map: Path  # the download's folder in the snapshot being built (files made before this one)
+    opties: Mapping[str, Any]
+    waar: str  # the entry in the provenance YAML, for messages
+
+    def optie(self, naam: str, soort: type | tuple[type, ...] = str) -> Any:
+        waarde = self.opties.get(naam)
+        if waarde is None or not isinstance(waarde, soort):
+            raise BronFout(
+                f"{self.waar}: optie {naam!r} ontbreekt of heeft de verkeerde soort ({waarde!r})."
+            )
+        return waarde
+
+    def eerder(self, naam: str) -> Path:
+        """The snapshot file an option names, made earlier in the same download."""
+        rel = self.optie(naam)
+        pad = self.map / rel
+        if not pad.is_file():
+            raise BronFout(
+                f"{self.waar}: optie {naam} noemt {rel}, maar dat bestand is (nog) niet gemaakt; "
+                "zet het eerder in dezelfde download."
+            )
+        return pad
+
+
+def _lees_json(pad: Path) -> Any:
+    try:
+        return json.loads(pad.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BronFout(f"{pad}: geen leesbaar JSON-bestand (UTF-8): {exc}") from exc
+
+
+def _schrijf_json(obj: Any, doel: Path) -> None:
+    doel.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _tel_rijen(pad: Path) -> int | None:
+    """Rows of a copied file where the form has rows (CSV, Parquet, GeoJSON features)."""
+    if pad.suffix == ".csv":
+        return int(pl.scan_csv(pad).select(pl.len()).collect().item())
+    if pad.suffix == ".parquet":
+        return int(pl.scan_parquet(pad).select(pl.len()).collect().item())
+    if pad.suffix == ".geojson":
+        return len(_lees_json(pad)["features"])
+    return None
+
+
+def _kopie(stap: Stap) -> Omzetting:
+    """Byte for byte, as published (Parquet entity sets, CSV, GeoJSON, Markdown)."""
+    shutil.copyfile(stap.van, stap.naar)
+    return Omzetting(_tel_rijen(stap.naar))
+
+
+def _json(stap: Stap) -> Omzetting:
+    """A JSON document (e.g. ColDescriptions), rewritten with one-space indent, UTF-8."""
+    _schrijf_json(_lees_json(stap.van), stap.naar)
+    return Omzetting(1)
+
+
+def _tabelinfo(info: dict[str, Any], doel: Path) -> Omzetting:
+    _schrijf_json(info, doel)
+    return Omzetting(
+        1, {"titel": str(info.get("Title") or ""), "modified": str(info.get("Modified") or "")}
+    )
+
+
+def _tabelinfo_json(stap: Stap) -> Omzetting:
+    """TableInfos (v3) or Metadata (v4) as OData JSON: one object, or a list of one."""
+    info = _lees_json(stap.van)
+    if isinstance(info, list):
+        if len(info) != 1:
+            raise BronFout(f"{stap.van}: TableInfos moet precies 1 rij hebben, niet {len(info)}.")
+        info = info[0]
+    if not isinstance(info, dict):
+        raise BronFout(f"{stap.van}: TableInfos is geen JSON-object.")
+    return _tabelinfo(info, stap.naar)
+
+
+def _tabelinfo_csv(stap: Stap) -> Omzetting:
+    """TableInfos as cbsodataR writes it (CSV); values stay text as published."""
+    return _tabelinfo(tabelinfo_uit_csv(stap.van), stap.naar)
+
+
+def _dataproperties(stap: Stap, props: pl.DataFrame) -> Omzetting:
+    _schrijf_parquet(props, stap.naar)
+    cijfers = {"onderwerpen": _nl(_n_onderwerpen(props))}
+    if "vergelijk_met" in stap.opties:
+        # Another release of the same table: how many topic keys the two share.
+        ander = pl.read_parquet(stap.eerder("vergelijk_met"))
+        gedeeld = set(props.filter(pl.col("Type") == "Topic")["Key"].to_list()) & set(
+            ander.filter(pl.col("Type") == "Topic")["Key"].to_list()
+        )
+        cijfers |= {
+            "vergelijk_met": stap.optie("vergelijk_met"),
+            "onderwerpen_vergelijk": _nl(_n_onderwerpen(ander)),
+            "onderwerpen_gedeeld": _nl(len(gedeeld)),
+        }
+    return Omzetting(props.height, cijfers)
+
+
+def _dataproperties_parquet(stap: Stap) -> Omzetting:
+    """DataProperties as statline-bq saves them (Parquet, column ``odata_type``)."""
+    props = pl.read_parquet(stap.van).rename({"odata_type": "odata.type"})
+    return _dataproperties(stap, props)
+
+
+def _dataproperties_json(stap: Stap) -> Omzetting:
+    """DataProperties as OData v3 JSON (a list of objects)."""
+    ruw = _lees_json(stap.van)
+    if not isinstance(ruw, list):
+        raise BronFout(f"{stap.van}: DataProperties moet een JSON-lijst zijn.")
+    return _dataproperties(stap, pl.DataFrame(ruw, infer_schema_length=None))
+
+
+def _dataproperties_csv(stap: Stap) -> Omzetting:
+    """DataProperties as cbsodataR writes them (CSV)."""
+    return _dataproperties(stap, dataproperties_uit_csv(stap.van))
+
+
+def _dimensie_csv(stap: Stap) -> Omzetting:
+    """A dimension entity set as cbsodataR writes it (CSV); keys keep their CBS padding."""
+    df = dimensie_uit_csv(stap.van)
+    _schrijf_parquet(df, stap.naar)
+    # For a region dimension: regions per kind (the first two letters of the key).
+    per_soort = dict(df.group_by(pl.col("Key").str.slice(0, 2)).len().iter_rows())
+    return Omzetting(
+        df.height,
+        {
+            "per_soort": ", ".join(
+                f"{s} {_nl(per_soort.get(s, 0))}" for s in ("NL", "GM", "WK", "BU")
+            )
+        },
+    )
+
+
+def _typeddataset_csv(stap: Stap) -> Omzetting:
+    """A TypedDataSet CSV export, typed with the DataProperties made before it (``typen_uit``).
+
+    Empty strings are missing values in such an export; "." stays text where CBS wrote it.
+    """
+    props = pl.read_parquet(stap.eerder("typen_uit"))
+    df = _lees_cbs_csv(stap.van, stap.optie("scheidingsteken"))
+    df = df.with_columns(pl.col("ID").cast(pl.Int64))
+    getypt = _typeer_volgens_dataproperties(
+        df.with_columns([pl.col(c).replace("", None) for c in df.columns if c != "ID"]),
+        props.select("Key", "Datatype"),
+    )
+    _schrijf_parquet(getypt, stap.naar)
+    return Omzetting(getypt.height)
+
+
+def _typeddataset_csv_zonder_metadata(stap: Stap) -> Omzetting:
+    """A TypedDataSet CSV without DataProperties: numeric where every value parses, except the
+    dimension columns named in ``sleutels``."""
+    sleutels = stap.optie("sleutels", list)
+    df = _infer_numeriek(
+        _lees_cbs_csv(stap.van, stap.optie("scheidingsteken")), {str(s) for s in sleutels}
+    )
+    _schrijf_parquet(df, stap.naar)
+    return Omzetting(df.height)
+
+
+def _csv_tekst(stap: Stap) -> Omzetting:
+    """A plain CSV extract: text as published, ``gehele_getallen`` as Int64, ``hernoem`` for
+    column names (e.g. the unnamed row-number column R writes)."""
+    df = pl.read_csv(stap.van, infer_schema=False)
+    hernoem = stap.opties.get("hernoem") or {}
+    if not isinstance(hernoem, dict):
+        raise BronFout(f"{stap.waar}: optie 'hernoem' moet een mapping oud: nieuw zijn.")
+    ontbreekt = [k for k in hernoem if k not in df.columns]
+    if ontbreekt:
+        raise BronFout(f"{stap.van}: kolommen {ontbreekt} (optie hernoem) ontbreken.")
+    df = df.rename({str(k): str(w) for k, w in hernoem.items()})
+    getallen = [str(k) for k in stap.optie("gehele_getallen", list)]
+    ontbreekt = [k for k in getallen if k not in df.columns]
+    if ontbreekt:
+        raise BronFout(f"{stap.van}: kolommen {ontbreekt} (optie gehele_getallen) ontbreken.")
+    df = _als_int64(df, getallen, stap.van)
+    _schrijf_parquet(df, stap.naar)
+    return Omzetting(df.height)
+
+
+def _extract_json(stap: Stap) -> Omzetting:
+    """An extract ``{regiocode: {key: waarde}}`` of gemeenten and wijken, checked before it is
+    written: its keys must be keys of the DataProperties beside it (``sleutels_uit``), or a reader
+    would join them to the wrong topic, and every value must equal the same region and topic in
+    the TypedDataSet beside it (``vergelijk_met``), where both have it."""
+    props = pl.read_parquet(stap.eerder("sleutels_uit"))
+    dataset = pl.read_parquet(stap.eerder("vergelijk_met"))
+    som_kolom = stap.optie("som")
+    extract = extract_uit_json(stap.van)
+    onbekend = sorted(set(extract.columns[1:]) - set(props["Key"].to_list()))
+    if onbekend:
+        raise BronFout(f"{stap.van}: onderwerpen {onbekend} staan niet in DataProperties.")
+    if som_kolom not in extract.columns:
+        raise BronFout(f"{stap.van}: onderwerp {som_kolom} (optie som) ontbreekt.")
+    controle = vergelijk_met_dataset(extract, dataset, pad=stap.van)
+    _schrijf_parquet(extract, stap.naar)
+    soort = pl.col("code").str.slice(0, 2)
+    gemeenten = extract.filter(soort == "GM")
+    in_dataset = dataset["Codering_3"].str.strip_chars().implode()
+    alleen_hier = extract.filter(~pl.col("code").is_in(in_dataset))
+    return Omzetting(
+        extract.height,
+        {
+            "gemeenten": _nl(gemeenten.height),
+            "wijken": _nl(extract.filter(soort == "WK").height),
+            "kolommen": ", ".join(extract.columns[1:]),
+            "som": _nl(int(gemeenten[som_kolom].sum())),
+            "som_kolom": som_kolom,
+            "regios_in_beide": _nl(controle.regios),
+            "waarden": _nl(controle.waarden),
+            "gelijk": _nl(controle.gelijk),
+            "beide_leeg": _nl(controle.beide_leeg),
+            "alleen_hier_gemeenten": _nl(alleen_hier.filter(soort == "GM").height),
+            "alleen_hier_wijken": _nl(alleen_hier.filter(soort == "WK").height),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Vorm:
+    functie: Callable[[Stap], Omzetting]
+    opties: frozenset[str] = frozenset()
+
+
+#: The forms ``vorm`` in assets/snapshot_herkomst.yaml can name, with the options each accepts.
+VORMEN: dict[str, Vorm] = {
+    "kopie": Vorm(_kopie),
+    "json": Vorm(_json),
+    "tabelinfo_json": Vorm(_tabelinfo_json),
+    "tabelinfo_csv": Vorm(_tabelinfo_csv),
+    "dataproperties_parquet": Vorm(_dataproperties_parquet, frozenset({"vergelijk_met"})),
+    "dataproperties_json": Vorm(_dataproperties_json, frozenset({"vergelijk_met"})),
+    "dataproperties_csv": Vorm(_dataproperties_csv, frozenset({"vergelijk_met"})),
+    "dimensie_csv": Vorm(_dimensie_csv),
+    "typeddataset_csv": Vorm(_typeddataset_csv, frozenset({"scheidingsteken", "typen_uit"})),
+    "typeddataset_csv_zonder_metadata": Vorm(
+        _typeddataset_csv_zonder_metadata, frozenset({"scheidingsteken", "sleutels"})
+    ),
+    "csv_tekst": Vorm(_csv_tekst, frozenset({"hernoem", "gehele_getallen"})),
+    "extract_json": Vorm(_extract_json, frozenset({"sleutels_uit", "vergelijk_met", "som"})),
+}
+
+
+def controleer_vormen(herkomst: Herkomst) -> None:
+    """Every ``vorm`` and option of the provenance file exists, before anything is built."""
+    for d in herkomst.downloads:
+        for o in d.bestanden:
+            vorm = VORMEN.get(o.vorm)
+            if vorm is None:
+                raise BronFout(
+                    f"{o.waar}: vorm {o.vorm!r} bestaat niet; bekend: {', '.join(sorted(VORMEN))}."
+                )
+            onbekend = sorted(set(o.opties) - vorm.opties)
+            if onbekend:
+                raise BronFout(
+                    f"{o.waar}: vorm {o.vorm} kent optie {onbekend[0]!r} niet; wel: "
+                    f"{', '.join(sorted(vorm.opties)) or 'geen'}."
+                )
+
+
+class Importeur:
+    """Converts each original download into its snapshot file and collects the manifest.
+
+    What to convert, how, and the manifest texts come from the provenance file
+    (``assets/snapshot_herkomst.yaml``, read by :mod:`snapshot_herkomst`).
+    """
+
+    def __init__(
+        self,
+        originelen: Path,
+        snapshot: Snapshot,
+        opgehaald: str | None = None,
+        herkomst: Herkomst | None = None,
+    ) -> None:
         self.originelen = originelen.resolve()
         self.snapshot = snapshot
         self.opgehaald = opgehaald or date.today().isoformat()
+        self.herkomst = herkomst or laad_herkomst()
+        controleer_vormen(self.herkomst)
         self.entries: list[Bestand] = []
 
-    def _registreer(self, rel: str, dataset: str, rijen: int | None, **kw: Any) -> None:
-        pad = self.snapshot.map / rel
+    def _paren(self, d: Download, o: Origineel) -> list[tuple[str, str]]:
+        """(van, naar) relative to the download's map; a ``*`` in ``van`` takes every file."""
+        map_ = self.originelen / d.map
+        if "*" in o.van:
+            gevonden = sorted(p for p in map_.glob(o.van) if p.is_file())
+            if not gevonden:
+                raise BronFout(f"{o.waar}: geen bestanden {map_ / o.van} in de originelen.")
+            return [(p.relative_to(map_).as_posix(),) * 2 for p in gevonden]
+        return [(o.van, o.naar or o.van)]
+
+    def _modified(self, d: Download, o: Origineel) -> str | None:
+        if o.cbs_modified is None:
+            return None
+        pad = self.snapshot.map / d.map / o.cbs_modified
+        if not pad.is_file():
+            raise BronFout(
+                f"{o.waar}: cbs_modified noemt {o.cbs_modified}, maar dat bestand is (nog) niet "
+                "gemaakt; zet het eerder in dezelfde download."
+            )
+        info = _lees_json(pad)
+        modified = info.get("Modified") if isinstance(info, dict) else None
+        return None if modified is None else str(modified)
+
+    def _zet_om(self, d: Download, o: Origineel, van_rel: str, naar_rel: str) -> None:
+        van = self.originelen / d.map / van_rel
+        if not van.is_file():
+            raise BronFout(
+                f"{van} ontbreekt in de originelen ({o.waar}); de indeling staat in "
+                "docs/snapshot.md."
+            )
+        rel = f"{d.map}/{naar_rel}"
+        naar = self.snapshot.map / rel
+        naar.parent.mkdir(parents=True, exist_ok=True)
+        uit = VORMEN[o.vorm].functie(Stap(van, naar, self.snapshot.map / d.map, o.opties, o.waar))
+        naam = PurePosixPath(naar_rel)
+        waarden = {
+            **d.waarden,
+            **(o.kopie.waarden() if o.kopie else {}),
+            "van": f"{d.map}/{van_rel}",
+            "bestand": naam.name,
+            "stam": naam.stem,
+            **({} if uit.rijen is None else {"rijen": _nl(uit.rijen)}),
+            **uit.cijfers,
+        }
         self.entries.append(
             Bestand(
                 pad=rel,
-                dataset=dataset,
-                rijen=rijen,
-                sha256=sha256_bestand(pad),
+                dataset=d.dataset,
+                uitgever=d.uitgever,
+                bron=vul_in(o.herkomst, waarden, f"{o.waar}, herkomst"),
+                licentie=d.licentie,
                 opgehaald=self.opgehaald,
-                **kw,
+                rijen=uit.rijen,
+                sha256=sha256_bestand(naar),
+                omschrijving=vul_in(o.omschrijving, waarden, f"{o.waar}, omschrijving"),
+                cbs_modified=self._modified(d, o),
+                opmerkingen=[vul_in(t, waarden, f"{o.waar}, opmerkingen") for t in o.opmerkingen],
             )
         )
-
-    def _kopieer(self, src: str, rel: str, dataset: str, rijen: int | None, **kw: Any) -> None:
-        doel = self.snapshot.map / rel
-        doel.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(self.originelen / src, doel)
-        self._registreer(rel, dataset, rijen, **kw)
-
-    def _parquet(self, df: pl.DataFrame, rel: str, dataset: str, **kw: Any) -> None:
-        _schrijf_parquet(df, self.snapshot.map / rel)
-        self._registreer(rel, dataset, df.height, **kw)
-
-    def _json(self, obj: Any, rel: str, dataset: str, **kw: Any) -> None:
-        doel = self.snapshot.map / rel
-        doel.parent.mkdir(parents=True, exist_ok=True)
-        doel.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        self._registreer(rel, dataset, 1, **kw)
-
-    # -- CBS ---------------------------------------------------------------------------
-    def kwb_2020(self) -> None:
-        src = self.originelen / "cbs/84799NED"
-        ds = "cbs/84799NED"
-        info = json.loads((src / "cbs.v3.84799NED_Metadata.json").read_text(encoding="utf-8"))
-        kw = dict(
-            uitgever="CBS",
-            licentie=CC_BY,
-            bron="CBS StatLine 84799NED (OData v3), kopie uit dataverbinders/statline-bq commit 8fcc2aa1, tests/data/84799NED",
-            cbs_modified=info.get("Modified"),
-        )
-        self._json(
-            info,
-            f"{ds}/TableInfos.json",
-            ds,
-            omschrijving="TableInfos: Kerncijfers wijken en buurten 2020",
-            **kw,
-        )
-        self._json(
-            json.loads((src / "cbs.v3.84799NED_ColDescriptions.json").read_text(encoding="utf-8")),
-            f"{ds}/ColDescriptions.json",
-            ds,
-            omschrijving="Lange omschrijving per kolom",
-            **kw,
-        )
-        props = pl.read_parquet(src / "cbs.v3.84799NED_DataProperties.parquet").rename(
-            {"odata_type": "odata.type"}
-        )
-        self._parquet(
-            props,
-            f"{ds}/DataProperties.parquet",
-            ds,
-            omschrijving="DataProperties (157 rijen)",
-            **kw,
-        )
-        for naam in ("TypedDataSet", "WijkenEnBuurten"):
-            doel = self.snapshot.map / ds / f"{naam}.parquet"
-            doel.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src / f"cbs.v3.84799NED_{naam}.parquet", doel)
-            self._registreer(
-                f"{ds}/{naam}.parquet",
-                ds,
-                pl.scan_parquet(doel).select(pl.len()).collect().item(),
-                omschrijving=f"OData entiteit {naam}, ongewijzigd",
-                **kw,
-            )
-
-    def kwb_2024(self) -> None:
-        src = self.originelen / "cbs/85984NED"
-        ds = "cbs/85984NED"
-        infos = json.loads((src / "TableInfos.json").read_text(encoding="utf-8"))
-        info = infos[0] if isinstance(infos, list) else infos
-        props_ruw = json.loads((src / "DataProperties.json").read_text(encoding="utf-8"))
-        kw = dict(
-            uitgever="CBS",
-            licentie=CC_BY,
-            cbs_modified=info.get("Modified"),
-        )
-        meta_bron = "CBS StatLine 85984NED (OData v3), metadata uit niquedegraaff/Wikipedia-Generator-CBS-Kerncijfers-Wijken-en-Buurten commit 55981982"
-        self._json(
-            info,
-            f"{ds}/TableInfos.json",
-            ds,
-            bron=meta_bron,
-            omschrijving="TableInfos: Kerncijfers wijken en buurten 2024",
-            **kw,
-        )
-        props = pl.DataFrame(props_ruw, infer_schema_length=None)
-        self._parquet(
-            props,
-            f"{ds}/DataProperties.parquet",
-            ds,
-            bron=meta_bron,
-            omschrijving="DataProperties",
-            **kw,
-        )
-        df = _lees_cbs_csv(src / "TypedDataSet_first10000rows.csv", ";")
-        df = df.with_columns(pl.col("ID").cast(pl.Int64))
-        # Empty strings are missing values in this CSV export; "." stays text where CBS wrote it.
-        getypt = _typeer_volgens_dataproperties(
-            df.with_columns([pl.col(c).replace("", None) for c in df.columns if c != "ID"]),
-            props.select("Key", "Datatype"),
-        )
-        self._parquet(
-            getypt,
-            f"{ds}/TypedDataSet.parquet",
-            ds,
-            bron="CBS StatLine 85984NED TypedDataSet, kopie uit dertje/cbs_datasets commit 388b47d2",
-            omschrijving="TypedDataSet, alleen de eerste 10.000 rijen (afgekapt door de ODataApi-limiet)",
-            opmerkingen=[
-                "AFGEKAPT: precies 10.000 rijen; Nederland en gemeenten alfabetisch t/m Maasdriel.",
-                "Kolom WijkenEnBuurten bevat regionamen (de downloader verving de sleutels); Codering_3 bevat de codes.",
-            ],
-            **kw,
-        )
-        bev = pl.read_csv(src / "bevolking_buurt_2024.csv", infer_schema=False).rename({"": "rij"})
-        bev = bev.select(
-            pl.col("rij").cast(pl.Int64), pl.col("nhood_id"), pl.col("population").cast(pl.Int64)
-        )
-        self._parquet(
-            bev,
-            f"{ds}/extract_bevolking_buurt_2024.parquet",
-            ds,
-            bron="Inwoners per buurt 1-1-2024 uit CBS 85984NED, kopie uit bernasco/misdaad_concentratie commit 74d42eb5",
-            omschrijving="Extract: inwoners per buurt op 1 januari 2024, alle 14.574 buurten",
-            **kw,
-        )
-        self._kwb_2024_regios_en_extract(src, ds, props, getypt, kw)
-        self._kwb_2024_eerste_publicatie(src, ds, props)
-
-    def _kwb_2024_regios_en_extract(
-        self,
-        src: Path,
-        ds: str,
-        props: pl.DataFrame,
-        getypt: pl.DataFrame,
-        kw: dict[str, Any],
-    ) -> None:
-        kopie = "kopie uit bernasco/misdaad_concentratie commit 96da91bd"
-        regios = dimensie_uit_csv(src / "WijkenEnBuurten.csv")
-        per_soort = dict(regios.group_by(pl.col("Key").str.slice(0, 2)).len().iter_rows())
-        self._parquet(
-            regios,
-            f"{ds}/WijkenEnBuurten.parquet",
-            ds,
-            bron=f"CBS StatLine 85984NED, dimensie WijkenEnBuurten (indeling 2024), {kopie}",
-            omschrijving=(
-                f"OData entiteit WijkenEnBuurten: {_nl(regios.height)} regio's van de indeling 2024"
-            ),
-            opmerkingen=[
-                "Sleutels opgevuld tot 10 tekens zoals gepubliceerd ('GM0363    ').",
-                "Per soort: "
-                + ", ".join(f"{s} {_nl(per_soort.get(s, 0))}" for s in ("NL", "GM", "WK", "BU"))
-                + ".",
-            ],
-            **{**kw, "cbs_modified": None},
-        )
-        pad = src / "gemeenten_wijken_2024_8maten.json"
-        extract = extract_uit_json(pad)
-        # The keys tell which release the values belong to: they must be keys of the March 2025
-        # DataProperties shipped beside it, or a reader would join them to the wrong topic.
-        onbekend = sorted(set(extract.columns[1:]) - set(props["Key"].to_list()))
-        if onbekend:
-            raise BronFout(f"{pad}: onderwerpen {onbekend} staan niet in DataProperties.")
-        controle = vergelijk_met_dataset(extract, getypt, pad=pad)
-        gemeenten = extract.filter(pl.col("code").str.starts_with("GM"))
-        inwoners = int(gemeenten["AantalInwoners_5"].sum())
-        in_dataset = getypt["Codering_3"].str.strip_chars().implode()
-        aanvulling = gemeenten.filter(~pl.col("code").is_in(in_dataset)).height
-        self._parquet(
-            extract,
-            f"{ds}/extract_gemeenten_wijken_2024.parquet",
-            ds,
-            bron=(
-                "CBS StatLine 85984NED, 8 onderwerpen voor alle gemeenten en wijken; kopie uit "
-                "niquedegraaff/Wikipedia-Generator-CBS-Kerncijfers-Wijken-en-Buurten blob 11d93469 "
-                "in commit 55981982 (2024/cbs_data/stripped_filtered_data_2024.json)"
-            ),
-            omschrijving=(
-                f"Extract: {_nl(gemeenten.height)} gemeenten en "
-                f"{_nl(extract.height - gemeenten.height)} wijken van KWB 2024 (geen buurten, "
-                f"geen Nederland), onderwerpen {', '.join(extract.columns[1:])} (sleutels van de "
-                "publicatie van maart 2025)"
-            ),
-            opmerkingen=[
-                "Kolom code: de regiocode zoals gepubliceerd (zonder opvulling); de overige "
-                "kolommen zijn de sleutels uit het JSON-bestand, waarden ongewijzigd.",
-                f"Gecontroleerd: de gemeenten tellen op tot {_nl(inwoners)} inwoners "
-                "(AantalInwoners_5).",
-                f"Gecontroleerd tegen de afgekapte TypedDataSet: {_nl(controle.regios)} regio's "
-                f"in beide, {_nl(controle.waarden)} waarden vergeleken, {_nl(controle.gelijk)} "
-                f"gelijk en {_nl(controle.beide_leeg)} in beide leeg; geen verschil.",
-                f"Vult aan wat de afgekapte TypedDataSet mist: {_nl(aanvulling)} gemeenten en "
-                f"{_nl(extract.height - controle.regios - aanvulling)} wijken staan alleen hier.",
-            ],
-            **kw,
-        )
-
-    def _kwb_2024_eerste_publicatie(self, src: Path, ds: str, props_2025: pl.DataFrame) -> None:
-        map_ = src / "release_2024-08"
-        info = tabelinfo_uit_csv(map_ / "TableInfos.csv")
-        props = dataproperties_uit_csv(map_ / "DataProperties.csv")
-        gedeeld = set(props.filter(pl.col("Type") == "Topic")["Key"].to_list()) & set(
-            props_2025.filter(pl.col("Type") == "Topic")["Key"].to_list()
-        )
-        kw: dict[str, Any] = dict(
-            uitgever="CBS",
-            licentie=CC_BY,
-            bron=(
-                "CBS StatLine 85984NED (OData v3), eerste publicatie zoals R's cbsodataR die "
-                "schreef; kopie uit bernasco/misdaad_concentratie commit 96da91bd"
-            ),
-            cbs_modified=info.get("Modified"),
-        )
-        rel = f"{ds}/release_2024-08"
-        self._json(
-            info,
-            f"{rel}/TableInfos.json",
-            ds,
-            omschrijving=f"TableInfos van de eerste publicatie (Modified {info.get('Modified')})",
-            opmerkingen=[
-                "Waarden als tekst zoals in de CSV (ook ID); regeleinden zoals cbsodataR ze schreef."
-            ],
-            **kw,
-        )
-        self._parquet(
-            props,
-            f"{rel}/DataProperties.parquet",
-            ds,
-            omschrijving=(
-                f"DataProperties van de eerste publicatie (augustus 2024): "
-                f"{_n_onderwerpen(props)} onderwerpen"
-            ),
-            opmerkingen=[
-                f"Zelfde tabel-id, andere sleutels: cbs/85984NED/DataProperties.parquet is de "
-                f"publicatie van maart 2025 ({_n_onderwerpen(props_2025)} onderwerpen); "
-                f"{len(gedeeld)} onderwerp-keys komen in beide voor. Bijv. "
-                "GemiddeldInkomenPerInwoner_73 werd _83, GemiddeldeWOZWaardeVanWoningen_36 werd "
-                "_39, OppervlakteLand_113 werd _123. Lees keys altijd uit de DataProperties van "
-                "de publicatie die je leest.",
-            ],
-            **kw,
-        )
-
-    def kwb_2017_metadata(self) -> None:
-        """KWB 2017 in OData v4 form: metadata and the 2017 region dimension, no data rows."""
-        src = self.originelen / "cbs/83765NED"
-        ds = "cbs/83765NED"
-        prefix = "cbs.v4.83765NED_"
-        meta = json.loads((src / f"{prefix}Metadata.json").read_text(encoding="utf-8"))
-        kw: dict[str, Any] = dict(
-            uitgever="CBS",
-            licentie=CC_BY,
-            bron=(
-                "CBS StatLine 83765NED (OData v4), kopie uit dataverbinders/statline-bq commit "
-                "8fcc2aa1, tests/data/83765NED"
-            ),
-            cbs_modified=meta.get("Modified"),
-            opmerkingen=[
-                "GEEN DATARIJEN: alleen OData v4-metadata en de regio-indeling 2017 "
-                "(bruikbaar voor koppeltabellen tussen indelingen en het schema van 2017).",
-            ],
-        )
-        self._json(
-            meta,
-            f"{ds}/Metadata.json",
-            ds,
-            omschrijving=f"OData v4 Metadata (als TableInfos): {meta.get('Title')}",
-            **kw,
-        )
-        for naam in (
-            "Dimensions",
-            "MeasureCodes",
-            "MeasureGroups",
-            "WijkenEnBuurtenCodes",
-            "WijkenEnBuurtenGroups",
-        ):
-            bron = src / f"{prefix}{naam}.parquet"
-            doel = self.snapshot.map / ds / f"{naam}.parquet"
-            doel.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(bron, doel)
-            self._registreer(
-                f"{ds}/{naam}.parquet",
-                ds,
-                pl.scan_parquet(doel).select(pl.len()).collect().item(),
-                omschrijving=f"OData v4 entiteit {naam}, ongewijzigd",
-                **kw,
-            )
-
-    def misdrijven(self) -> None:
-        src = self.originelen / "cbs/47018NED"
-        ds = "cbs/47018NED"
-        info = tabelinfo_uit_csv(src / "TableInfos.csv")
-        kw = dict(
-            uitgever="Politie, via CBS (dataderden)",
-            licentie=CC_BY,
-            bron="CBS dataderden 47018NED (OData v3), kopie uit bernasco/misdaad_concentratie",
-            cbs_modified=info.get("Modified"),
-        )
-        self._json(
-            info,
-            f"{ds}/TableInfos.json",
-            ds,
-            omschrijving="TableInfos: Geregistreerde misdrijven per wijk en buurt",
-            **kw,
-        )
-        for naam in ("DataProperties", "SoortMisdrijf", "Perioden", "WijkenEnBuurten"):
-            lees = dataproperties_uit_csv if naam == "DataProperties" else dimensie_uit_csv
-            df = lees(src / f"{naam}.csv")
-            self._parquet(
-                df, f"{ds}/{naam}.parquet", ds, omschrijving=f"OData entiteit {naam}", **kw
-            )
-        df = pl.read_csv(src / "misdrijven_buurt_2023_nplv19.csv", infer_schema=False).with_columns(
-            pl.col("jaar").cast(pl.Int64),
-            pl.col("geregistreerde_misdrijven").cast(pl.Int64),
-            pl.col("source_id").cast(pl.Int64),
-        )
-        self._parquet(
-            df,
-            f"{ds}/extract_misdrijven_buurt_2023_nplv19.parquet",
-            ds,
-            omschrijving="Extract: totaal geregistreerde misdrijven (0.0.0) 2023 per buurt, 19 NPLV-gemeenten; zie VERIFY.md",
-            **{**kw, "bron": f"{kw['bron']} commit 692dd329, data/crime/data.csv"},
-        )
-        self._kopieer(
-            "cbs/47018NED/VERIFY.md",
-            f"{ds}/VERIFY.md",
-            ds,
-            None,
-            omschrijving="Herkomst en controles van het extract",
-            **{k: v for k, v in kw.items() if k != "bron"},
-            bron="Verantwoording meegeleverd met de originele download: cbs/47018NED/VERIFY.md",
-        )
-
-    def veiligheidsmonitor(self) -> None:
-        ds = "cbs/85146NED"
-        df = _infer_numeriek(
-            _lees_cbs_csv(self.originelen / "cbs/85146NED/TypedDataSet.csv", ";"),
-            {"Marges", "RegioS", "Perioden"},
-        )
-        self._parquet(
-            df,
-            f"{ds}/TypedDataSet.parquet",
-            ds,
-            uitgever="CBS",
-            licentie=CC_BY,
-            bron="CBS StatLine 85146NED Veiligheidsmonitor; wijk, buurt, regio (TypedDataSet), kopie uit dertje/cbs_datasets commit 388b47d2",
-            omschrijving="Veiligheidsmonitor 2021 en 2023 per gemeente, basisteam en politiedistrict; RegioS bevat namen",
-            opmerkingen=[
-                "Geen TableInfos/DataProperties in de bron; RegioS bevat regionamen, geen codes.",
-                "'.' (geheim/onbetrouwbaar) is null.",
-            ],
-        )
-
-    def ses_woa(self) -> None:
-        ds = "cbs/85163NED"
-        df = _infer_numeriek(
-            _lees_cbs_csv(self.originelen / "cbs/85163NED/TypedDataSet_first10000rows.csv", ";"),
-            {"WijkenEnBuurten", "Perioden", "RegiocodeGemeenteWijkBuurt_1"},
-        )
-        self._parquet(
-            df,
-            f"{ds}/TypedDataSet.parquet",
-            ds,
-            uitgever="CBS",
-            licentie=CC_BY,
-            bron="CBS StatLine 85163NED SES-WOA per wijk en buurt 2014-2019, kopie uit dertje/cbs_datasets commit 388b47d2",
-            omschrijving="SES-WOA-scores; alleen de eerste 10.000 rijen",
-            opmerkingen=["AFGEKAPT: precies 10.000 rijen (volledig voor Amsterdam, deels Arnhem)."],
-        )
-
-    # -- other publishers ----------------------------------------------------------------
-    def leefbaarometer(self) -> None:
-        ds = "leefbaarometer"
-        kw = dict(uitgever="Ministerie van BZK/VRO (Leefbaarometer 3.0)", licentie=OPEN_BZK)
-        for naam, bron, oms in (
-            (
-                "wijkscores_2002-2022.csv",
-                "Leefbaarometer 3.0 open data wijkscores, kopie uit DarianOthman/SSP blob 59fc2e83",
-                "Wijkscores 2002-2022 op de wijkindeling 2022",
-            ),
-            (
-                "buurtscores_2024.csv",
-                "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76",
-                "Buurtscores 2024 (klassen en afwijkingen)",
-            ),
-            (
-                "gemeentescores_2024.csv",
-                "Leefbaarometer 3.0 meting 2024 (WFS), kopie uit 42answers/thuisscan commit ea1c4e76",
-                "Gemeentescores 2024",
-            ),
-        ):
-            rijen = pl.scan_csv(self.originelen / ds / naam).select(pl.len()).collect().item()
-            self._kopieer(
-                f"{ds}/{naam}", f"{ds}/{naam}", ds, rijen, bron=bron, omschrijving=oms, **kw
-            )
-        geo = self.originelen / ds / "buurtgeometrie_2024"
-        for pad in sorted(geo.iterdir()):
-            rijen = None
-            if pad.suffix == ".geojson":
-                rijen = len(json.loads(pad.read_text(encoding="utf-8"))["features"])
-            self._kopieer(
-                f"{ds}/buurtgeometrie_2024/{pad.name}",
-                f"{ds}/buurtgeometrie_2024/{pad.name}",
-                "leefbaarometer/geometrie",
-                rijen,
-                bron="Leefbaarometer 2024 buurten met vereenvoudigde WGS84-polygonen, kopie uit 42answers/thuisscan commit ea1c4e76",
-                omschrijving="Buurtgeometrie 2024 per provincie",
-                **kw,
-            )
-
-    def gezondheid(self) -> None:
-        rel = "rivm/gezondheid_rotterdam_2016_2020_2022.csv"
-        rijen = pl.scan_csv(self.originelen / rel).select(pl.len()).collect().item()
-        self._kopieer(
-            rel,
-            rel,
-            "rivm",
-            rijen,
-            uitgever="RIVM/CBS/GGD (Gezondheidsmonitor volwassenen en ouderen)",
-            licentie=CC_BY,
-            bron="CBS/RIVM Gezondheidsmonitor 18+ per wijk en buurt, Rotterdam en Krimpenerwaard; kopie uit Tombo14/School_Opdracht",
-            omschrijving="Ervaren gezondheid e.a. 2016, 2020, 2022 (alleen Rotterdam-Zuid van de NPLV-gebieden)",
-        )
-
-    def nplv(self) -> None:
-        for naam in (
-            "gebieden.csv",
-            "indicatorenset_fysiek_2025.csv",
-            "uitvraag_gebieden_2025.csv",
-            "realisatie_gepubliceerd.csv",
-            "README.md",
-        ):
-            rijen = (
-                None
-                if naam.endswith(".md")
-                else pl.scan_csv(self.originelen / "nplv" / naam).select(pl.len()).collect().item()
-            )
-            self._kopieer(
-                f"nplv/{naam}",
-                f"nplv/{naam}",
-                "nplv",
-                rijen,
-                uitgever="Ministerie van BZK (Kamerstukken 30 995) en CBS",
-                licentie="Overheidsinformatie (Kamerstukken, openbaar); CBS-cijfers CC BY 4.0",
-                bron="Samengesteld uit Kamerstukken 30 995 nr. 104, 106, 107 en CBS-publicaties; bron per rij in het bestand",
-                omschrijving=f"NPLV-referentiedata: {naam}",
-            )
 
     def alles(self, voortgang: Callable[[str], None] = print) -> list[Bestand]:
-        for stap in (
-            self.kwb_2020,
-            self.kwb_2024,
-            self.kwb_2017_metadata,
-            self.misdrijven,
-            self.veiligheidsmonitor,
-            self.ses_woa,
-            self.leefbaarometer,
-            self.gezondheid,
-            self.nplv,
-        ):
-            voortgang(f"importeer {stap.__name__} ...")
-            stap()
+        for d in self.herkomst.downloads:
+            voortgang(f"importeer {d.map} ({d.dataset}) ...")
+            for o in d.bestanden:
+                for van_rel, naar_rel in self._paren(d, o):
+                    self._zet_om(d, o, van_rel, naar_rel)
         return self.entries
 
 
@@ -804,9 +694,12 @@ def importeer(
     voortgang: Callable[[str], None] = print,
     *,
     opgehaald: str | None = None,
+    herkomst: Path | None = None,
 ) -> Importresultaat:
     """(Re)build the snapshot in ``doel`` from the original downloads in ``originelen``.
 
+    ``herkomst`` is the provenance file that says what to convert (default
+    ``assets/snapshot_herkomst.yaml``); it is read and checked before anything is built.
     Everything is built in a temporary folder beside ``doel`` first; if any conversion fails,
     ``doel`` is untouched. A file whose bytes did not change keeps its retrieval date from the
     old manifest; new and changed files get ``opgehaald`` (default: today).
@@ -817,6 +710,8 @@ def importeer(
             f"De map met originele downloads bestaat niet: {originelen}. Geef de map met "
             "--van (de indeling staat in docs/snapshot.md)."
         )
+    beschrijving = laad_herkomst(herkomst)
+    controleer_vormen(beschrijving)
     doel = doel.resolve()
     doel.parent.mkdir(parents=True, exist_ok=True)
     oud = _oude_manifest(doel)
@@ -827,7 +722,7 @@ def importeer(
             replace(b, opgehaald=oud[b.pad].opgehaald)
             if b.pad in oud and oud[b.pad].sha256 == b.sha256
             else b
-            for b in Importeur(originelen, snap, opgehaald).alles(voortgang)
+            for b in Importeur(originelen, snap, opgehaald, beschrijving).alles(voortgang)
         ]
         snap.werk_manifest_bij(entries)
         return installeer_import(bouw, doel, entries)
