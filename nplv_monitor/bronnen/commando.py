@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.bronnen.snapshot_herkomst import HERKOMST_PAD
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 
 
@@ -25,6 +26,14 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="map met de originele downloads (cbs/, leefbaarometer/, rivm/, nplv/)",
     )
     imp.add_argument("--naar", type=Path, default=DEFAULT_SNAPSHOT_DIR)
+    imp.add_argument(
+        "--herkomst",
+        type=Path,
+        default=HERKOMST_PAD,
+        metavar="YAML",
+        help="wat elke originele download is en hoe hij wordt omgezet "
+        "(standaard assets/snapshot_herkomst.yaml)",
+    )
     imp.set_defaults(func=_importeer)
     ctl = s.add_parser("controleer", help="controleer de sha256 van elk snapshotbestand")
     ctl.set_defaults(func=_controleer)
@@ -33,7 +42,7 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def _importeer(args: argparse.Namespace) -> int:
     from nplv_monitor.bronnen.importeer_gedeeld import importeer
 
-    r = importeer(args.van, args.naar)
+    r = importeer(args.van, args.naar, herkomst=args.herkomst)
     print(
         f"{r.bestanden} bestanden in {args.naar}: {len(r.nieuw)} nieuw, "
         f"{len(r.gewijzigd)} gewijzigd, {len(r.ongewijzigd)} ongewijzigd, "

@@ -1,6 +1,7 @@
 """`nplv-monitor ophalen`: fetch sources online into the snapshot; offline stays the default.
 
-    nplv-monitor ophalen --tabel 84799NED          one CBS table (catalogue from the register)
+    nplv-monitor ophalen --tabel <tabelnummer>     one CBS table (catalogue from the register;
+                                                   the numbers are in assets/bronnen.yaml)
     nplv-monitor ophalen --kwb 2024                Kerncijfers wijken en buurten of a year
     nplv-monitor ophalen --alles                   every table of assets/bronnen.yaml
     nplv-monitor ophalen --leefbaarometer URL      the Leefbaarometer open-data zip
@@ -31,7 +32,7 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     wat = p.add_mutually_exclusive_group(required=True)
-    wat.add_argument("--tabel", metavar="ID", help="CBS-tabelnummer, bijv. 84799NED")
+    wat.add_argument("--tabel", metavar="ID", help="CBS-tabelnummer (zie assets/bronnen.yaml)")
     wat.add_argument(
         "--kwb", type=int, metavar="JAAR", help="Kerncijfers wijken en buurten van JAAR"
     )

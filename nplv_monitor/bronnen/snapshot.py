@@ -31,7 +31,7 @@ class Bestand:
     """One manifest entry."""
 
     pad: str  # relative to the snapshot folder, with forward slashes
-    dataset: str  # e.g. "cbs/84799NED", "leefbaarometer"
+    dataset: str  # "cbs/<tabelnummer>" for a CBS table, else e.g. "leefbaarometer"
     uitgever: str
     bron: str  # where the values come from (table id, URL, source copy and commit)
     licentie: str
