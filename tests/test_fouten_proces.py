@@ -19,23 +19,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from nplv_monitor import validatie
-from nplv_monitor.bronnen import leefbaarometer
-from nplv_monitor.bronnen.snapshot import Snapshot, sha256_bestand
-from nplv_monitor.db import schrijf_tabel, verbind
+from nplv_monitor.bronnen.snapshot import sha256_bestand
 from nplv_monitor.publicatie import edities, publiceer
+from tests.bronnen_hulp import bron_asset, materialiseer
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 def _werk(uit: Path) -> Path:
-    """A small working database (the real Leefbaarometer buurt scores) to publish."""
+    """A small working database to publish: the real Leefbaarometer buurt scores, written by
+    their bron asset (validated, with their provenance rows in bron.herkomst)."""
     pad = uit / ".werk" / "werk.duckdb"
-    df = leefbaarometer.lees_niveau(Snapshot(), "buurt")
-    with verbind(pad) as con:
-        schrijf_tabel(
-            con, "bron.leefbaarometer_buurt", validatie.valideer(df, "bron.leefbaarometer_buurt")
-        )
+    assert materialiseer(bron_asset("leefbaarometer_buurt"), pad).success
     return pad
 
 
@@ -136,7 +131,6 @@ def test_analist_leest_steeds_terwijl_er_gepubliceerd_wordt(tmp_output: Path) ->
 def _bouw_klein(uit: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from nplv_monitor.definitions import definities_van
     from nplv_monitor.orkestratie.build import bouw
-    from tests.bronnen_hulp import bron_asset
 
     monkeypatch.setenv("NPLV_OUTPUT_DIR", str(uit))
     bouw(2026, definitions=definities_van([bron_asset("leefbaarometer_buurt")]))
