@@ -18,7 +18,9 @@ import duckdb
 import polars as pl
 import pytest
 
+from nplv_monitor.bronnen import register
 from nplv_monitor.bronnen.importeer_gedeeld import (
+    VORMEN,
     dataproperties_uit_csv,
     dimensie_uit_csv,
     extract_uit_json,
@@ -28,11 +30,14 @@ from nplv_monitor.bronnen.importeer_gedeeld import (
     vergelijk_met_dataset,
 )
 from nplv_monitor.bronnen.snapshot import MANIFEST_NAAM, Bestand, Snapshot, sha256_bestand
+from nplv_monitor.bronnen.snapshot_herkomst import HERKOMST_PAD, vul_in
+from nplv_monitor.bronnen.snapshot_herkomst import laad as laad_herkomst
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.errors import BronFout
 
 SNAP = Snapshot(DEFAULT_SNAPSHOT_DIR)
-KWB24 = "cbs/85984NED"
+# Table ids come from the registry, as in the importer.
+KWB24 = register.kwb_tabel(2024).dataset
 
 # -- conversions on tiny inputs in the original layouts (invented content) ----------------------
 
@@ -275,7 +280,7 @@ def test_eerste_publicatie_2024_andere_sleutels_zelfde_onderwerpen() -> None:
 
 
 def test_kwb_2017_alleen_metadata_en_indeling() -> None:
-    ds = "cbs/83765NED"
+    ds = register.kwb_tabel(2017).dataset
     assert not SNAP.heeft(f"{ds}/TypedDataSet.parquet")
     assert all("GEEN DATARIJEN" in b.opmerkingen[0] for b in SNAP.bestanden(ds))
     codes = _p(f"{ds}/WijkenEnBuurtenCodes.parquet")
@@ -289,7 +294,192 @@ def test_kwb_2017_alleen_metadata_en_indeling() -> None:
         f"""select count(*) from '{codes}' where Identifier like 'GM%'
             and Identifier not in (select Id from '{groepen}')"""
     ) == [(0,)]
-    assert SNAP.json(f"{ds}/Metadata.json")["Identifier"] == "83765NED"
+    assert SNAP.json(f"{ds}/Metadata.json")["Identifier"] == register.kwb_tabel_id(2017)
+
+
+# -- the provenance file (assets/snapshot_herkomst.yaml) ----------------------------------------------
+
+TABEL_ID = re.compile(r"[0-9]{5}NED")
+
+
+def test_herkomst_en_importer_noemen_geen_tabelnummer() -> None:
+    # Table ids live in assets/bronnen.yaml only; the provenance file names bron and jaar.
+    bronnen = Path(register.__file__).parent
+    for pad in (
+        HERKOMST_PAD,
+        bronnen / "importeer_gedeeld.py",
+        bronnen / "snapshot_herkomst.py",
+    ):
+        assert TABEL_ID.findall(pad.read_text(encoding="utf-8")) == [], pad
+
+
+def test_herkomst_beschrijft_precies_het_geleverde_manifest() -> None:
+    """Every shipped file comes from one entry of the provenance file, with the dataset,
+    publisher, licence and ``bron`` text the manifest records (recomputed without the originals:
+    those texts need only the registry and the copy)."""
+    herkomst = laad_herkomst()
+    manifest = SNAP.manifest()
+    gedekt: set[str] = set()
+    for d in herkomst.downloads:
+        for o in d.bestanden:
+            if "*" in o.van:
+                paden = [p for p in manifest if Path(p).match(f"{d.map}/{o.van}")]
+                assert paden, o.waar
+            else:
+                paden = [f"{d.map}/{o.naar or o.van}"]
+            for pad in paden:
+                assert pad in manifest, f"{o.waar}: {pad} staat niet in het manifest"
+                assert pad not in gedekt, pad
+                gedekt.add(pad)
+                b = manifest[pad]
+                assert (b.dataset, b.uitgever, b.licentie) == (d.dataset, d.uitgever, d.licentie)
+                van = pad if "*" in o.van else f"{d.map}/{o.van}"
+                waarden = {**d.waarden, **(o.kopie.waarden() if o.kopie else {}), "van": van}
+                assert vul_in(o.herkomst, waarden, o.waar) == b.bron
+                assert (b.cbs_modified is None) == (o.cbs_modified is None), pad
+                assert o.vorm in VORMEN
+    assert gedekt == set(manifest)
+    # CBS downloads carry the registry's table id in their dataset and folder.
+    for d in herkomst.downloads:
+        if "id" in d.waarden:
+            assert d.dataset == d.map == f"cbs/{d.waarden['id']}"
+
+
+# A new download is a YAML entry: a KWB year the snapshot does not hold, from invented originals.
+NIEUWE_DOWNLOAD = """
+downloads:
+  - bron: kwb
+    jaar: {jaar}
+    kopie: {{repository: voorbeeld/kopie, commit: abc1234, pad: "data/{{id}}"}}
+    herkomst: "CBS StatLine {{id}} (test), kopie uit {{repository}} commit {{commit}}, {{kopie_pad}}"
+    cbs_modified: TableInfos.json
+    bestanden:
+      - {{van: "cbsodatar.{{id}}_TableInfos.csv", naar: TableInfos.json, vorm: tabelinfo_csv,
+         omschrijving: "TableInfos: {{titel}}"}}
+      - {{van: DataProperties.csv, naar: DataProperties.parquet, vorm: dataproperties_csv,
+         omschrijving: "DataProperties: {{onderwerpen}} onderwerpen, {{rijen}} rijen"}}
+      - {{van: WijkenEnBuurten.csv, naar: WijkenEnBuurten.parquet, vorm: dimensie_csv,
+         omschrijving: "Regio's: {{per_soort}}", cbs_modified: geen}}
+      - van: inwoners.csv
+        naar: extract_inwoners.parquet
+        vorm: csv_tekst
+        opties: {{hernoem: {{"": rij}}, gehele_getallen: [rij, inwoners]}}
+        omschrijving: "Extract, {{rijen}} rijen, uit {{van}}"
+        opmerkingen: ["VERZONNEN testinhoud"]
+"""
+
+
+def _nieuwe_originelen(map_: Path, tabel_id: str) -> None:
+    tabel = map_ / "cbs" / tabel_id
+    tabel.mkdir(parents=True)
+    (tabel / f"cbsodatar.{tabel_id}_TableInfos.csv").write_text(
+        '"ID","Title","Modified"\n0,"Verzonnen tabel","2026-01-02T02:00:00"\n'
+    )
+    (tabel / "DataProperties.csv").write_text(DATAPROPERTIES_CSV)
+    (tabel / "WijkenEnBuurten.csv").write_text(
+        '"Key","Title"\n"NL00      ","Nederland"\n"GM0001    ","A"\n"GM0002    ","B"\n'
+        '"WK000100  ","Wijk"\n'
+    )
+    (tabel / "inwoners.csv").write_text('"","code","inwoners"\n"1","GM0001",10\n"2","GM0002",5\n')
+
+
+def test_nieuwe_download_is_een_yaml_regel(tmp_path: Path) -> None:
+    jaar = max(j for j in register.kwb_jaren() if not SNAP.bestanden(register.kwb_tabel(j).dataset))
+    tabel = register.kwb_tabel(jaar)
+    kwb = register.laad().bron(register.KWB)
+    yaml_pad = tmp_path / "herkomst.yaml"
+    yaml_pad.write_text(NIEUWE_DOWNLOAD.format(jaar=jaar), encoding="utf-8")
+    _nieuwe_originelen(tmp_path / "originelen", tabel.tabel_id)
+
+    r = importeer(
+        tmp_path / "originelen", tmp_path / "snapshot", lambda _r: None, herkomst=yaml_pad
+    )
+
+    snap = Snapshot(tmp_path / "snapshot")
+    m = snap.manifest()
+    ds = tabel.dataset
+    assert r.bestanden == 4
+    assert set(m) == {
+        f"{ds}/TableInfos.json",
+        f"{ds}/DataProperties.parquet",
+        f"{ds}/WijkenEnBuurten.parquet",
+        f"{ds}/extract_inwoners.parquet",
+    }
+    for rel, b in m.items():
+        snap.pad(rel)  # present, hash and rows as recorded
+        assert (b.dataset, b.uitgever, b.licentie) == (ds, kwb.uitgever, kwb.licentie)
+        assert b.bron == (
+            f"CBS StatLine {tabel.tabel_id} (test), kopie uit voorbeeld/kopie commit abc1234, "
+            f"data/{tabel.tabel_id}"
+        )
+    assert m[f"{ds}/TableInfos.json"].omschrijving == "TableInfos: Verzonnen tabel"
+    assert m[f"{ds}/TableInfos.json"].cbs_modified == "2026-01-02T02:00:00"
+    assert m[f"{ds}/WijkenEnBuurten.parquet"].cbs_modified is None  # cbs_modified: geen
+    # The figures in the texts, recounted in DuckDB from the files written.
+    ((topics, props_rijen),) = _sql(
+        f"select count(*) filter (Type = 'Topic'), count(*) from "
+        f"'{snap.pad(f'{ds}/DataProperties.parquet').as_posix()}'"
+    )
+    assert m[f"{ds}/DataProperties.parquet"].omschrijving == (
+        f"DataProperties: {topics} onderwerpen, {props_rijen} rijen"
+    )
+    soorten = _sql(
+        f"select left(Key, 2), count(*) from "
+        f"'{snap.pad(f'{ds}/WijkenEnBuurten.parquet').as_posix()}' group by 1"
+    )
+    per = dict(soorten)
+    assert m[f"{ds}/WijkenEnBuurten.parquet"].omschrijving == (
+        f"Regio's: NL {per.get('NL', 0)}, GM {per.get('GM', 0)}, WK {per.get('WK', 0)}, "
+        f"BU {per.get('BU', 0)}"
+    )
+    extract = snap.parquet(f"{ds}/extract_inwoners.parquet")
+    assert extract.schema == {"rij": pl.Int64, "code": pl.String, "inwoners": pl.Int64}
+    assert extract.rows() == [(1, "GM0001", 10), (2, "GM0002", 5)]
+    b = m[f"{ds}/extract_inwoners.parquet"]
+    assert b.omschrijving == f"Extract, 2 rijen, uit {ds}/inwoners.csv"
+    # cbs_modified is the download's (its TableInfos), as for every file that does not say geen.
+    assert (b.rijen, b.opmerkingen, b.cbs_modified) == (
+        2,
+        ["VERZONNEN testinhoud"],
+        "2026-01-02T02:00:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("vervang", "door", "melding"),
+    [
+        (
+            "vorm: csv_tekst",
+            "vorm: csv_onbekend",
+            r"bestanden\[3\].*vorm 'csv_onbekend' bestaat niet",
+        ),
+        ("gehele_getallen:", "getallen:", r"vorm csv_tekst kent optie 'getallen' niet"),
+        ("jaar: {jaar}", "jaar: 1990", r"downloads\[0\].*jaar 1990 is geen tabeljaar van bron kwb"),
+        ("{{titel}}", "{{title}}", r"\{title\} is hier onbekend.*\{titel\}"),
+        (
+            "van: inwoners.csv",
+            "van: ../inwoners.csv",
+            r"van '\.\./inwoners\.csv' moet een relatief",
+        ),
+        ("van: inwoners.csv", "van: ontbreekt.csv", r"ontbreekt\.csv ontbreekt in de originelen"),
+        ("commit: abc1234", "commit: 1234567", r"commit 1234567 moet een niet-lege tekst"),
+    ],
+)
+def test_fouten_in_de_herkomst_noemen_bestand_en_regel(
+    tmp_path: Path, vervang: str, door: str, melding: str
+) -> None:
+    jaar = max(j for j in register.kwb_jaren() if not SNAP.bestanden(register.kwb_tabel(j).dataset))
+    tekst = NIEUWE_DOWNLOAD.replace(vervang, door).format(jaar=jaar)
+    assert tekst != NIEUWE_DOWNLOAD.format(jaar=jaar)
+    yaml_pad = tmp_path / "herkomst.yaml"
+    yaml_pad.write_text(tekst, encoding="utf-8")
+    _nieuwe_originelen(tmp_path / "originelen", register.kwb_tabel_id(jaar))
+    with pytest.raises(BronFout, match=melding) as fout:
+        importeer(
+            tmp_path / "originelen", tmp_path / "snapshot", lambda _r: None, herkomst=yaml_pad
+        )
+    assert "herkomst.yaml" in str(fout.value)
+    assert not (tmp_path / "snapshot").exists()  # nothing installed
 
 
 # -- reproducibility from the original downloads (manual check) ------------------------------------
