@@ -427,7 +427,7 @@ def test_nieuwe_download_is_een_yaml_regel(tmp_path: Path) -> None:
         f"select left(Key, 2), count(*) from "
         f"'{snap.pad(f'{ds}/WijkenEnBuurten.parquet').as_posix()}' group by 1"
     )
-    per: dict[object, object] = dict(soorten)
+    per = {str(r[0]): r[1] for r in soorten}
     assert m[f"{ds}/WijkenEnBuurten.parquet"].omschrijving == (
         f"Regio's: NL {per.get('NL', 0)}, GM {per.get('GM', 0)}, WK {per.get('WK', 0)}, "
         f"BU {per.get('BU', 0)}"
