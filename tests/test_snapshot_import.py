@@ -194,7 +194,9 @@ def test_importeer_zonder_bronmap_is_een_bronfout(tmp_path: Path) -> None:
 
 
 def _sql(q: str) -> list[tuple[object, ...]]:
-    return duckdb.sql(q).fetchall()
+    rel = duckdb.sql(q)
+    assert rel is not None  # a select always gives a relation
+    return rel.fetchall()
 
 
 def _p(rel: str) -> str:
