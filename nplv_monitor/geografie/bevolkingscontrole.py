@@ -3,7 +3,8 @@
 Per focus area and every indeling year the areas are resolved in (whatever years
 ``gebied_buurten`` holds, not a fixed list): the buurten, their inhabitants at the start of that
 year and the difference with the published 1 January 2025 figure; plus one row for all focus areas
-together. The inhabitants come per indeling year from ``inwoners`` (2020: KWB 2020; 2024: 85984NED
+together. The inhabitants come per indeling year from ``inwoners`` (per year the KWB table of that
+year, or the complete population file the source registry names for it (2024)
 — each year needs a population count on its own buurt codes). A year for which ``inwoners`` has no
 rows still gets its rows: ``inwoners`` and ``verschil_pct`` null, every buurt counted in
 ``buurten_zonder_inwonertal`` and vlag ``geen_inwoners``, so a missing source is visible.

@@ -141,7 +141,7 @@ def _gebieden(args: argparse.Namespace) -> int:
         df = df.filter(pl.col("indelingsjaar") == args.jaar)
     print(tabel(df))
     print(
-        "\nInwoners op 1 januari van het indelingsjaar (2020: KWB 84799NED; 2024: 85984NED)"
+        "\nInwoners op 1 januari van het indelingsjaar (KWB van dat jaar of het inwonersbestand uit het bronnenregister)"
         " tegen de door CBS gepubliceerde inwoners op 1-1-2025; '–' = geen inwonertal voor dat"
         " indelingsjaar.\nDoel: elk gebied binnen 5% in indeling 2024, grens 10%; alle gebieden"
         " samen binnen 3%. Zie docs/geografie.md."
