@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from nplv_monitor.definitions import bouw_definitions
-
-defs = bouw_definitions()
 from nplv_monitor.orkestratie import jobs
 from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie.assets import CHECK_LEESBAAR, PUBLICATIE_KEY
+
+defs = bouw_definitions()
 
 GROEPEN = {"bronnen", "referentie", "metingen", "indicatoren", "publicatie", "rapportage"}
 

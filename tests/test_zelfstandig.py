@@ -11,9 +11,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 from nplv_monitor.config import PROJECT_ROOT
+from tests.hulp import overslaan
 
 PAKKET = PROJECT_ROOT / "nplv_monitor"
 
@@ -87,7 +86,7 @@ def _getrackte_tekstbestanden() -> list[Path]:
             check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"geen git-werkmap in {PROJECT_ROOT}: {exc}")
+        overslaan(f"geen git-werkmap in {PROJECT_ROOT}: {exc}")
     bestanden = []
     for rel in uit.decode("utf-8").split("\0"):
         # The snapshot's data files are published originals (bytes as retrieved); the manifest
