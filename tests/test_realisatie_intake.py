@@ -212,7 +212,7 @@ FOUTE_RETOUREN: list[tuple[str, Callable[[Any], None], tuple[str, str] | None, s
         "oordeel_buiten_schaal",
         _zet("18", "antwoord", 7),
         ("18", "antwoord"),
-        "het oordeel 7 valt buiten de schaal",
+        "het oordeel '7' valt buiten de schaal",
     ),
     (
         "oordeel_als_tekst",
@@ -298,7 +298,8 @@ def test_csv_melding_noemt_regel_en_kolom(tmp_path: Path) -> None:
     with pytest.raises(RetourFout) as exc:
         intake.lees_retour(pad)
     assert [str(m) for m in exc.value.meldingen] == [
-        "fout.csv, rij 4, kolom 9 (antwoord): vraag 3: een aantal kan niet negatief zijn (gevonden: -4)."
+        "fout.csv, rij 4, kolom 9 (antwoord): vraag 3: een aantal kan niet negatief zijn "
+        "(u vulde '-4' in)."
     ]
 
 

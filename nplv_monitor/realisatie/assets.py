@@ -27,6 +27,9 @@ PROCES = "realisatie.procesvragen"
 INDICATORWAARDEN = "monitor.indicatorwaarden"
 INDICATOREN_KEY = dg.AssetKey("gebiedsrealisatie_indicatoren")
 BRON_REALISATIE_KEY = dg.AssetKey(regelingen.BRONTABEL.split("."))
+#: Materialization metadata of realisatie.retouren_afgewezen listing the rejected files in the
+#: drop folder; read by the build summary (orkestratie/build.py).
+GEWEIGERD_META = "geweigerde_retouren"
 
 
 def _key(tabel: str) -> dg.AssetKey:
@@ -46,6 +49,28 @@ def _lees_of_leeg(
     if bestaat["n"][0] == 0:
         return pl.DataFrame(schema=schema)
     return lees(con, f'select * from "{s}"."{t}"').select(list(schema)).cast(schema)  # type: ignore[arg-type]
+
+
+def _lees_retourtabel(
+    con: duckdb.DuckDBPyConnection, tabel: str, schema: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """A stored return table with the columns of ``schema`` it has: the history and rejections
+    are state kept across builds, and a table written before a column was added must still be
+    read (``intake.verwerk_map`` derives the missing columns)."""
+    s, t = tabel.split(".")
+    kolommen = set(
+        lees(
+            con,
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [s, t],
+        )["column_name"].to_list()
+    )
+    if not kolommen:
+        return pl.DataFrame(schema=schema)
+    gelezen = {k: v for k, v in schema.items() if k in kolommen}
+    df = lees(con, f'select {", ".join(gelezen)} from "{s}"."{t}"')
+    return df.cast(gelezen)  # type: ignore[arg-type]
 
 
 class MapConfig(dg.Config):
@@ -124,8 +149,8 @@ def retouren(
     with werkdb.verbinding() as con:
         v = intake.verwerk_map(
             map_,
-            _lees_of_leeg(con, HISTORIE, intake.HISTORIE_SCHEMA),
-            _lees_of_leeg(con, AFGEWEZEN, intake.AFGEWEZEN_SCHEMA),
+            _lees_retourtabel(con, HISTORIE, intake.ANTWOORD_SCHEMA),
+            _lees_retourtabel(con, AFGEWEZEN, intake.AFGEWEZEN_SCHEMA),
         )
         for fout in v.geweigerd:
             context.log.warning(str(fout))
@@ -133,11 +158,16 @@ def retouren(
         meta = {"map": str(map_), "nieuw_goedgekeurd": ", ".join(v.geaccepteerd) or "geen",
                 "nieuw_geweigerd": ", ".join(f.bestand for f in v.geweigerd) or "geen",
                 "al_bekend": len(v.al_bekend)}  # fmt: skip
+        # The rejected files now in the folder, for the build summary (and `build --streng`);
+        # only on the rejections table, so the summary sees them once.
+        extra = {AFGEWEZEN: {GEWEIGERD_META: dg.MetadataValue.json(v.geweigerd_in_map)}}
         # All three are validated before any is written, and written together.
         yield from materialisatie.valideer_en_schrijf_alle(
             con,
             [
-                materialisatie.Tabel(df, tabel, tabel, _key(tabel), extra_metadata=meta)
+                materialisatie.Tabel(
+                    df, tabel, tabel, _key(tabel), extra_metadata={**meta, **extra.get(tabel, {})}
+                )
                 for tabel, df in tabellen.items()
             ],
         )

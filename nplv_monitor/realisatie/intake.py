@@ -9,11 +9,11 @@ replacement of an earlier version) is decided in ``verwerk_map``.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-import re
 import zipfile
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,25 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from nplv_monitor.bronnen.snapshot import sha256_bestand
 from nplv_monitor.geografie import gebieden
-from nplv_monitor.realisatie import uitvraag
-from nplv_monitor.realisatie.meldingen import Melding, RetourFout
+from nplv_monitor.realisatie import getallen, uitvraag
+from nplv_monitor.realisatie.meldingen import MAX_MELDINGEN, Melding, RetourFout
 from nplv_monitor.realisatie.template import BLAD, KOLOMMEN
 
 EXTENSIES = (".xlsx", ".csv")
-_GETAL = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+# Limits, checked before a file is parsed: a filled-in template is about 10 KB (xlsx) or 4 KB
+# (CSV) with 26 question rows; these leave a wide margin and keep one upload from costing minutes
+# and gigabytes.
+MAX_BESTAND_BYTES = 1_000_000
+#: An xlsx is a zip: the sum of its unpacked parts (a small zip can unpack to gigabytes).
+MAX_UITGEPAKT_BYTES = 20_000_000
+#: Non-empty rows under the header (the uitvraag has 26 questions).
+MAX_RIJEN = 500
+
+# An encrypted (password-protected) xlsx is not a zip but an OLE compound file (CFB) holding the
+# streams "EncryptionInfo" and "EncryptedPackage" (MS-OFFCRYPTO); a legacy .xls is a CFB too.
+_CFB_MAGIE = bytes.fromhex("d0cf11e0a1b11ae1")
+_VERSLEUTELD = "EncryptedPackage".encode("utf-16-le")
 
 #: Columns of the answer rows (realisatie.retouren_antwoorden / _historie share them).
 ANTWOORD_SCHEMA: dict[str, pl.DataType] = {
@@ -66,6 +79,8 @@ class Retour:
 class _Rij:
     nummer: int  # row number as the user sees it (Excel row, CSV line)
     waarden: dict[str, Any]
+    #: Excel number format per column (xlsx only): a cell showing 35% stores 0.35.
+    opmaak: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,8 +91,14 @@ class _Tabel:
 
 
 def ontvangen_op(pad: Path) -> datetime:
-    """When the file was dropped: its modification time, in UTC (stored without zone)."""
+    """The file's modification time in UTC (stored without zone). Informational only: versions
+    are ordered by when the pipeline first saw the content, never by this time stamp."""
     return datetime.fromtimestamp(pad.stat().st_mtime, tz=UTC).replace(tzinfo=None)
+
+
+def nu() -> datetime:
+    """Now, in UTC without zone (how moments are stored)."""
+    return datetime.now(tz=UTC).replace(tzinfo=None)
 
 
 # -- reading the raw table ----------------------------------------------------------------------
@@ -88,25 +109,113 @@ def _kop(waarden: list[Any]) -> list[str]:
     return kop
 
 
-def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
+def _grootte(n: int) -> str:
+    return (
+        f"{n / 1_000_000:.1f} MB".replace(".", ",")
+        if n >= 100_000
+        else f"{n:,} bytes".replace(",", ".")
+    )
+
+
+def _controleer_grootte(pad: Path, naam: str) -> Melding | None:
+    """Refuse a file that is too large before anything parses it."""
+    grootte = pad.stat().st_size
+    if grootte > MAX_BESTAND_BYTES:
+        return Melding(
+            naam,
+            f"het bestand is {_grootte(grootte)}; een retour is hoogstens "
+            f"{_grootte(MAX_BESTAND_BYTES)} (een ingevuld sjabloon is ongeveer 10 kB). Gebruik "
+            "het sjabloon en laat alleen de vragen erin staan.",
+        )
+    return None
+
+
+def _controleer_excelcontainer(pad: Path, naam: str) -> Melding | None:
+    """Encrypted workbooks, legacy .xls and zip bombs, recognised before openpyxl opens the file."""
+    with pad.open("rb") as f:
+        kop = f.read(8)
+    if kop == _CFB_MAGIE:
+        if _VERSLEUTELD in pad.read_bytes():
+            return Melding(
+                naam,
+                "het Excel-bestand is met een wachtwoord beveiligd (versleuteld) en kan daarom "
+                "niet worden gelezen. Verwijder het wachtwoord (Bestand > Info > Werkmap beveiligen "
+                "> Versleutelen met wachtwoord: veld leegmaken), sla op en stuur het opnieuw. "
+                "De bladbeveiliging van het sjabloon zelf is geen probleem.",
+            )
+        return Melding(
+            naam,
+            "dit is een oud Excel-bestand (.xls, Excel 97-2003) met de extensie .xlsx. Sla het op "
+            "als 'Excel-werkmap (*.xlsx)', of gebruik het sjabloon.",
+        )
     try:
-        wb = load_workbook(pad, data_only=True)
+        with zipfile.ZipFile(pad) as z:
+            uitgepakt = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return Melding(naam, "dit is geen leesbaar Excel-bestand (.xlsx); gebruik het sjabloon.")
+    if uitgepakt > MAX_UITGEPAKT_BYTES:
+        return Melding(
+            naam,
+            f"het Excel-bestand pakt uit tot {_grootte(uitgepakt)} (hoogstens "
+            f"{_grootte(MAX_UITGEPAKT_BYTES)}); gebruik het sjabloon.",
+        )
+    return None
+
+
+def _te_veel_rijen(naam: str, blad: str | None) -> Melding:
+    return Melding(
+        naam,
+        f"het bestand heeft meer dan {MAX_RIJEN} ingevulde rijen (de uitvraag heeft er "
+        f"{len(uitvraag.laad(max(uitvraag.beschikbare_jaren())).vragen)}); er is niet verder "
+        "gelezen. Gebruik het sjabloon van uw gebied.",
+        blad=blad,
+    )
+
+
+def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
+    if (m := _controleer_excelcontainer(pad, naam)) is not None:
+        fouten.append(m)
+        return None
+    try:
+        # read_only streams the sheet; formulas are read as text here so that a formula without a
+        # stored result can be named instead of silently becoming an empty answer.
+        wb = load_workbook(pad, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         fouten.append(
             Melding(naam, "dit is geen leesbaar Excel-bestand (.xlsx); gebruik het sjabloon.")
         )
         return None
-    if BLAD not in wb.sheetnames:
-        fouten.append(
-            Melding(
-                naam,
-                f"het blad '{BLAD}' ontbreekt (gevonden: {', '.join(wb.sheetnames)}); "
-                "het sjabloon is gewijzigd — gebruik een nieuw sjabloon.",
+    try:
+        if BLAD not in wb.sheetnames:
+            fouten.append(
+                Melding(
+                    naam,
+                    f"het blad '{BLAD}' ontbreekt (gevonden: {', '.join(wb.sheetnames)}); "
+                    "het sjabloon is gewijzigd — gebruik een nieuw sjabloon.",
+                )
             )
-        )
-        return None
-    ws = wb[BLAD]
-    alle = [list(r) for r in ws.iter_rows(values_only=True)]
+            return None
+        ws = wb[BLAD]
+        ws.reset_dimensions()  # the stored dimension may be missing or lie; read what is there
+        alle: list[list[Any]] = []
+        opmaak: list[list[str | None]] = []
+        formules: dict[tuple[int, int], str] = {}
+        ingevuld = 0
+        for i, rij in enumerate(ws.iter_rows(), start=1):
+            waarden = [c.value for c in rij]
+            if any(w not in (None, "") for w in waarden):
+                ingevuld += 1
+                if ingevuld > MAX_RIJEN + 50:  # + the rows above the header
+                    fouten.append(_te_veel_rijen(naam, BLAD))
+                    return None
+            for j, c in enumerate(rij):
+                if c.data_type == "f" and isinstance(c.value, str):
+                    formules[(i - 1, j)] = c.value
+            alle.append(waarden)
+            opmaak.append([c.number_format for c in rij])
+    finally:
+        wb.close()
+    zonder_uitkomst = _vul_formules(pad, alle, formules) if formules else []
     koprij = next(
         (i for i, r in enumerate(alle[:50]) if "vraag_id" in _kop(r) or "gebied" in _kop(r)[:1]),
         None,
@@ -123,25 +232,108 @@ def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
         return None
     kop = _kop(alle[koprij])
     letters = {k: get_column_letter(i + 1) for i, k in enumerate(kop) if k}
+    for i, j, formule in zonder_uitkomst:
+        cel = f"{get_column_letter(j + 1)}{i + 1}"
+        fouten.append(
+            Melding(
+                naam,
+                f"cel {cel} bevat de formule {formule} zonder opgeslagen uitkomst (het bestand "
+                "is niet door Excel berekend en opgeslagen). Typ de waarde zelf in, of open het "
+                "bestand in Excel en sla het op.",
+                blad=BLAD,
+                rij=i + 1,
+                kolom=get_column_letter(j + 1)
+                + (f" ({kop[j]})" if j < len(kop) and kop[j] else ""),
+            )
+        )
     rijen = [
-        _Rij(i + 1, {k: (r[j] if j < len(r) else None) for j, k in enumerate(kop) if k})
+        _Rij(
+            i + 1,
+            {k: (r[j] if j < len(r) else None) for j, k in enumerate(kop) if k},
+            {k: f for j, k in enumerate(kop) if k and j < len(opmaak[i]) and (f := opmaak[i][j])},
+        )
         for i, r in enumerate(alle[koprij + 1 :], start=koprij + 1)
         if any(w not in (None, "") for w in r)
     ]
+    if len(rijen) > MAX_RIJEN:
+        fouten.append(_te_veel_rijen(naam, BLAD))
+        return None
     _controleer_kop(kop, naam, BLAD, koprij + 1, fouten)
     return _Tabel(BLAD, letters, rijen)
 
 
+def _vul_formules(
+    pad: Path, alle: list[list[Any]], formules: dict[tuple[int, int], str]
+) -> list[tuple[int, int, str]]:
+    """Replace each formula by the result Excel stored with it; return (row, column, formula)
+    of those without one (0-based), which would otherwise silently become empty answers."""
+    wb = load_workbook(pad, read_only=True, data_only=True)
+    try:
+        ws = wb[BLAD]
+        ws.reset_dimensions()
+        opgeslagen = {
+            (i, j): c.value
+            for i, rij in enumerate(ws.iter_rows())
+            for j, c in enumerate(rij)
+            if (i, j) in formules
+        }
+    finally:
+        wb.close()
+    zonder: list[tuple[int, int, str]] = []
+    for (i, j), formule in sorted(formules.items()):
+        alle[i][j] = opgeslagen.get((i, j))
+        if alle[i][j] is None:
+            zonder.append((i, j, formule))
+    return zonder
+
+
+def _codering(ruw: bytes) -> str | None:
+    """The encoding of a CSV that is not UTF-8, with how it was recognised; None for UTF-8."""
+    if ruw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32 (herkend aan de byte-order-mark aan het begin)"
+    if ruw.startswith(b"\xff\xfe"):
+        return "UTF-16 little-endian (herkend aan de byte-order-mark FF FE aan het begin)"
+    if ruw.startswith(b"\xfe\xff"):
+        return "UTF-16 big-endian (herkend aan de byte-order-mark FE FF aan het begin)"
+    begin = ruw[:4000]
+    if begin and begin.count(0) > len(begin) // 4:
+        return "UTF-16 zonder byte-order-mark (herkend aan de nul-bytes tussen de tekens)"
+    try:
+        ruw.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        regel = ruw[: exc.start].count(b"\n") + 1
+        teken = ruw[exc.start : exc.start + 1].hex().upper()
+        try:
+            ruw.decode("cp1252")
+            soort = "Windows-1252 / ANSI (de standaard van Excel 'CSV (gescheiden door lijstscheidingsteken)')"
+        except UnicodeDecodeError:
+            soort = "een onbekende codering"
+        return f"{soort}: byte {teken} op regel {regel} is geen UTF-8"
+
+
 def _lees_csv(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
     ruw = pad.read_bytes()
-    try:
-        tekst = ruw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page.
-        tekst = ruw.decode("cp1252", errors="replace")
+    codering = _codering(ruw)
+    if codering is not None:
+        fouten.append(
+            Melding(
+                naam,
+                f"het CSV-bestand is niet als UTF-8 opgeslagen maar als {codering}. Sla het "
+                "opnieuw op als UTF-8: in Excel via Opslaan als > 'CSV UTF-8 (door komma's "
+                "gescheiden) (*.csv)'; in Kladblok via Opslaan als > Codering: UTF-8. Of gebruik "
+                "het Excel-sjabloon.",
+            )
+        )
+        return None
+    tekst = ruw.decode("utf-8-sig")
     regels = tekst.splitlines()
     if not regels:
         fouten.append(Melding(naam, "het bestand is leeg."))
+        return None
+    # Counted before the CSV parser runs: a huge file is refused without building its rows.
+    if sum(1 for r in regels[1:] if r.strip(" ;,\t")) > MAX_RIJEN:
+        fouten.append(_te_veel_rijen(naam, None))
         return None
     scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
     lezer = csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding)
@@ -204,28 +396,33 @@ def _tekst(w: Any) -> str:
     return str(w).strip()
 
 
-def _getal(w: Any) -> float | str | None:
-    """A number, None for an empty cell, or the offending text."""
-    if w is None or (isinstance(w, str) and not w.strip()):
+def _jaartal(w: Any) -> int | None:
+    """The year of a row: a whole number typed or stored, else None."""
+    if isinstance(w, bool) or w is None:
         return None
-    if isinstance(w, bool):
-        return str(w)
     if isinstance(w, int | float):
-        return float(w)
-    s = str(w).strip()
-    if _GETAL.match(s):
-        return float(s.replace(",", "."))
-    return s
+        return int(w) if float(w).is_integer() else None
+    t = str(w).strip()
+    return int(t) if t.isdigit() else None
 
 
-def _beschrijf(getal: float) -> str:
-    return str(int(getal)) if getal.is_integer() else str(getal).replace(".", ",")
+def _getoond(ruw: Any, opmaak: str | None) -> str:
+    """What the officer typed (text) or sees in the cell (number, Dutch notation)."""
+    if isinstance(ruw, int | float) and not isinstance(ruw, bool):
+        d = getallen.lees_cel(ruw, opmaak, "percentage")
+        assert not isinstance(d, getallen.Onleesbaar)  # a number is always readable as percentage
+        return getallen.formatteer(d) + ("%" if getallen.is_procentopmaak(opmaak) else "")
+    return str(ruw).strip()
 
 
 def _controleer_antwoord(
-    u: uitvraag.Uitvraag, v: uitvraag.Vraag, ruw: Any, melding: Any
+    u: uitvraag.Uitvraag, v: uitvraag.Vraag, ruw: Any, opmaak: str | None, melding: Any
 ) -> tuple[float | None, str | None]:
-    """Check one answer; returns (waarde, tekst) or calls ``melding`` with the fault."""
+    """Check one answer; returns (waarde, tekst) or calls ``melding`` with the fault.
+
+    Numbers are read per Dutch convention and per kind of question (see ``getallen``); every
+    message quotes what was typed (or what the cell shows) and how to write it instead.
+    """
     if v.soort == "tekst":
         t = _tekst(ruw)
         if len(t) > u.tekst_max_tekens:
@@ -233,33 +430,61 @@ def _controleer_antwoord(
                 f"vraag {v.id}: het antwoord is {len(t)} tekens lang; hoogstens {u.tekst_max_tekens} toegestaan."
             )
         return None, (t or None)
-    g = _getal(ruw)
-    if g is None:
+    if ruw is None or (isinstance(ruw, str) and not ruw.strip()):
         return None, None
-    if isinstance(g, str):
-        melding(f"vraag {v.id} verwacht een getal ({u.toegestaan(v)}), maar er staat tekst: {g!r}.")
+    if isinstance(ruw, bool):
+        melding(f"vraag {v.id} verwacht een getal ({u.toegestaan(v)}), maar er staat {ruw!r}.")
         return None, None
-    if v.soort == "aantal":
-        if g < 0:
-            melding(f"vraag {v.id}: een aantal kan niet negatief zijn (gevonden: {_beschrijf(g)}).")
-        elif not g.is_integer():
+    if isinstance(ruw, int | float):
+        g = getallen.lees_cel(ruw, opmaak, v.soort)
+    else:
+        g = getallen.lees_tekst(str(ruw), v.soort)
+    if isinstance(g, getallen.Onleesbaar):
+        if g.uitleg == "is geen getal.":
             melding(
-                f"vraag {v.id}: een aantal moet een geheel getal zijn (gevonden: {_beschrijf(g)})."
+                f"vraag {v.id} verwacht een getal ({u.toegestaan(v)}), maar er staat tekst: "
+                f"'{g.getypt}'."
             )
-    elif v.soort == "fte":
-        if g < 0:
+        else:
+            melding(f"vraag {v.id} ({u.toegestaan(v)}): '{g.getypt}' {g.uitleg}")
+        return None, None
+    getoond = _getoond(ruw, opmaak)
+    if v.soort in getallen.GEHEEL and not getallen.is_geheel(g):
+        if v.soort == "oordeel":
+            schaal = ", ".join(str(k) for k in sorted(u.oordeelschaal))
+            melding(f"vraag {v.id}: het oordeel '{getoond}' valt buiten de schaal ({schaal}).")
+        else:
             melding(
-                f"vraag {v.id}: het aantal fte kan niet negatief zijn (gevonden: {_beschrijf(g)})."
+                f"vraag {v.id}: een aantal moet een geheel getal zijn (u vulde '{getoond}' in); "
+                "schrijf het zonder decimalen."
             )
-    elif v.soort == "percentage":
-        if not 0 <= g <= 100:
-            melding(
-                f"vraag {v.id}: een percentage ligt tussen 0 en 100 (gevonden: {_beschrijf(g)})."
-            )
-    elif v.soort == "oordeel" and (not g.is_integer() or int(g) not in u.oordeelschaal):
-        schaal = ", ".join(str(k) for k in sorted(u.oordeelschaal))
-        melding(f"vraag {v.id}: het oordeel {_beschrijf(g)} valt buiten de schaal ({schaal}).")
-    return g, None
+        return None, None
+    waarde = float(g)
+    if v.soort == "oordeel":
+        if int(g) not in u.oordeelschaal:
+            schaal = ", ".join(str(k) for k in sorted(u.oordeelschaal))
+            melding(f"vraag {v.id}: het oordeel '{getoond}' valt buiten de schaal ({schaal}).")
+            return None, None
+        return waarde, None
+    if v.soort == "percentage" and not 0 <= waarde <= 100:
+        melding(
+            f"vraag {v.id}: een percentage ligt tussen 0 en 100 (u vulde '{getoond}' in); schrijf "
+            "het percentage als getal, bijvoorbeeld 35 of 35% voor vijfendertig procent."
+        )
+        return None, None
+    if waarde < 0:
+        wie = "een aantal" if v.soort == "aantal" else "het aantal fte"
+        melding(f"vraag {v.id}: {wie} kan niet negatief zijn (u vulde '{getoond}' in).")
+        return None, None
+    if v.minimum is not None and v.maximum is not None and not v.minimum <= waarde <= v.maximum:
+        grens = f"{getallen.formatteer(v.minimum)} tot en met {getallen.formatteer(v.maximum)}"
+        melding(
+            f"vraag {v.id}: '{getoond}' {v.eenheid} ligt buiten de grenzen voor één gebied "
+            f"({grens}); controleer het getal op een typefout. Klopt het toch, neem dan contact "
+            "op met het ministerie."
+        )
+        return None, None
+    return waarde, None
 
 
 def _controleer(
@@ -284,11 +509,14 @@ def _controleer(
     for rij in tabel.rijen:
         g = _tekst(rij.waarden.get("gebied"))
         if g not in codes:
+            # The same text for every row with this code: merged into one message (_voeg_samen).
+            dichtst = difflib.get_close_matches(g.lower(), sorted(codes), n=1, cutoff=0.0)
             fouten.append(
                 Melding(
                     naam,
-                    f"onbekend gebied {g!r}; gebruik het sjabloon van uw eigen gebied "
-                    f"(geldige codes: {', '.join(sorted(codes))}).",
+                    f"onbekend gebied '{g}'"
+                    + (f"; bedoelt u '{dichtst[0]}'?" if dichtst else "")
+                    + " Gebruik het sjabloon van uw eigen gebied, met de code die daarin staat",
                     **plek(rij, "gebied"),
                 )
             )
@@ -306,8 +534,8 @@ def _controleer(
         )
     jaren: dict[int, int] = {}
     for rij in tabel.rijen:
-        j = _getal(rij.waarden.get("jaar"))
-        if not isinstance(j, float) or not j.is_integer():
+        j = _jaartal(rij.waarden.get("jaar"))
+        if j is None:
             fouten.append(
                 Melding(
                     naam,
@@ -316,7 +544,7 @@ def _controleer(
                 )
             )
         else:
-            jaren.setdefault(int(j), rij.nummer)
+            jaren.setdefault(j, rij.nummer)
     if len(jaren) > 1:
         fouten.append(
             Melding(
@@ -400,7 +628,9 @@ def _controleer(
         def melding(tekst: str, rij: _Rij = rij, kolom: str = "antwoord") -> None:
             fouten.append(Melding(naam, tekst, **plek(rij, kolom)))
 
-        waarde_, tekst_ = _controleer_antwoord(u, v, rij.waarden.get("antwoord"), melding)
+        waarde_, tekst_ = _controleer_antwoord(
+            u, v, rij.waarden.get("antwoord"), rij.opmaak.get("antwoord"), melding
+        )
         toel = _tekst(rij.waarden.get("toelichting")) or None
         if toel and len(toel) > u.tekst_max_tekens:
             melding(
@@ -437,8 +667,51 @@ def _controleer(
     return next(iter(gebiedswaarden)), u.jaar, uit
 
 
-def lees_retour(pad: Path, *, verwacht_jaar: int | None = None) -> Retour:
-    """Read and check one return; ``RetourFout`` with every fault when it is not acceptable."""
+def _rijbereiken(rijen: list[int]) -> str:
+    """[8, 9, 10, 12] → "8–10, 12"."""
+    delen: list[str] = []
+    begin = vorige = rijen[0]
+    for r in [*rijen[1:], None]:
+        if r is not None and r == vorige + 1:
+            vorige = r
+            continue
+        delen.append(str(begin) if begin == vorige else f"{begin}–{vorige}")
+        if r is not None:
+            begin = vorige = r
+    return ", ".join(delen)
+
+
+def _voeg_samen(meldingen: list[Melding]) -> list[Melding]:
+    """One message per distinct problem: the same text in the same column on several rows (one
+    wrong area code repeated on every row) becomes one message naming the rows."""
+    groepen: dict[tuple[str, str | None, str | None], list[Melding]] = {}
+    for m in meldingen:
+        groepen.setdefault((m.tekst, m.blad, m.kolom), []).append(m)
+    uit: list[Melding] = []
+    for (tekst, blad, kolom), groep in groepen.items():
+        rijen = sorted({m.rij for m in groep if m.rij is not None})
+        if len(rijen) <= 1:
+            uit.append(groep[0])
+            continue
+        uit.append(
+            Melding(
+                groep[0].bestand,
+                f"{tekst.rstrip('.')} — in {len(rijen)} rijen: {_rijbereiken(rijen)}.",
+                blad=blad,
+                rij=rijen[0],
+                kolom=kolom,
+            )
+        )
+    return uit
+
+
+def lees_retour(
+    pad: Path, *, verwacht_jaar: int | None = None, ontvangen: datetime | None = None
+) -> Retour:
+    """Read and check one return; ``RetourFout`` with every fault when it is not acceptable.
+
+    ``ontvangen`` is when the pipeline first saw this content (default: now); it orders versions.
+    """
     pad = Path(pad)
     naam = pad.name
     fouten: list[Melding] = []
@@ -449,6 +722,8 @@ def lees_retour(pad: Path, *, verwacht_jaar: int | None = None) -> Retour:
             naam,
             [Melding(naam, "alleen .xlsx- en .csv-bestanden (uit het sjabloon) worden ingelezen.")],
         )
+    if (te_groot := _controleer_grootte(pad, naam)) is not None:
+        raise RetourFout(naam, [te_groot])
     tabel = (
         _lees_xlsx(pad, naam, fouten)
         if pad.suffix.lower() == ".xlsx"
@@ -461,10 +736,12 @@ def lees_retour(pad: Path, *, verwacht_jaar: int | None = None) -> Retour:
     )
     if fouten or resultaat is None:
         raise RetourFout(
-            naam, fouten or [Melding(naam, "het bestand kon niet worden gecontroleerd.")]
+            naam,
+            _voeg_samen(fouten) or [Melding(naam, "het bestand kon niet worden gecontroleerd.")],
         )
     gebied, jaar, antwoorden = resultaat
-    sha, ontvangen = sha256_bestand(pad), ontvangen_op(pad)
+    sha = sha256_bestand(pad)
+    ontvangen = ontvangen or nu()
     df = pl.DataFrame(
         [
             {
@@ -488,6 +765,7 @@ HISTORIE_SCHEMA: dict[str, pl.DataType] = {
     "versie": pl.Int64(),
     "actueel": pl.Boolean(),
     "vervangen_op": pl.Datetime("us"),
+    "reden": pl.String(),
 }
 AFGEWEZEN_SCHEMA: dict[str, pl.DataType] = {
     "bestand": pl.String(),
@@ -498,6 +776,7 @@ AFGEWEZEN_SCHEMA: dict[str, pl.DataType] = {
     "rij": pl.Int64(),
     "kolom": pl.String(),
     "melding": pl.String(),
+    "aantal_meldingen": pl.Int64(),
 }
 
 
@@ -511,6 +790,9 @@ class Verwerking:
     geaccepteerd: list[str]
     geweigerd: list[RetourFout]
     al_bekend: list[str]
+    #: Rejected files present in the folder now (new or rejected before): bestand, pad,
+    #: aantal_meldingen and the first messages — for the build summary and ``--streng``.
+    geweigerd_in_map: list[dict[str, Any]] = field(default_factory=list)
 
 
 def bestanden_in_map(
@@ -541,8 +823,18 @@ def retourbestanden(map_: Path) -> list[Path]:
     return bestanden_in_map(map_, EXTENSIES)
 
 
+def _moment(t: datetime) -> str:
+    return f"{t:%Y-%m-%d %H:%M:%S} UTC"
+
+
 def _versies(historie: pl.DataFrame) -> pl.DataFrame:
-    """Number the versions per area and year by receipt; the newest is the current one."""
+    """Number the versions per area and year by arrival; the last to arrive is the current one.
+
+    Arrival (``ontvangen_op``) is the moment the pipeline first saw the file's content (its
+    sha256), never the file's time stamp: a corrected file copied with its old modification time
+    (``cp -p``) still arrives after the version it corrects. Files first seen in the same run
+    arrive together; between those the file name decides, and ``reden`` says so.
+    """
     per_bestand = (
         historie.select("gebied_code", "jaar", "bestand_sha256", "ontvangen_op", "bestand")
         .unique("bestand_sha256")
@@ -552,12 +844,31 @@ def _versies(historie: pl.DataFrame) -> pl.DataFrame:
             .over(["gebied_code", "jaar"])
             .alias("versie"),
             pl.col("ontvangen_op").shift(-1).over(["gebied_code", "jaar"]).alias("vervangen_op"),
+            pl.col("bestand").shift(-1).over(["gebied_code", "jaar"]).alias("_opvolger"),
+            pl.len().over(["gebied_code", "jaar", "ontvangen_op"]).alias("_tegelijk"),
         )
         .with_columns(pl.col("vervangen_op").is_null().alias("actueel"))
-        .select("bestand_sha256", "versie", "actueel", "vervangen_op")
+    )
+    redenen = [
+        (
+            f"actueel: als laatste ontvangen, op {_moment(r['ontvangen_op'])} (eerste keer dat "
+            "de pipeline deze inhoud zag; de wijzigingstijd van het bestand telt niet)"
+            if r["actueel"]
+            else f"vervangen door versie {r['versie'] + 1} ({r['_opvolger']}), ontvangen op "
+            f"{_moment(r['vervangen_op'])}"
+        )
+        + (
+            f"; {r['_tegelijk']} versies tegelijk ontvangen, onderling geordend op bestandsnaam"
+            if r["_tegelijk"] > 1
+            else ""
+        )
+        for r in per_bestand.iter_rows(named=True)
+    ]
+    per_bestand = per_bestand.with_columns(pl.Series("reden", redenen, dtype=pl.String)).select(
+        "bestand_sha256", "versie", "actueel", "vervangen_op", "reden"
     )
     return (
-        historie.drop("versie", "actueel", "vervangen_op", strict=False)
+        historie.drop("versie", "actueel", "vervangen_op", "reden", strict=False)
         .join(per_bestand, on="bestand_sha256", how="left")
         .select(list(HISTORIE_SCHEMA))
         .cast(HISTORIE_SCHEMA)  # type: ignore[arg-type]
@@ -565,55 +876,95 @@ def _versies(historie: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _afwijzingsrijen(fout: RetourFout, sha: str, ontvangen: datetime) -> list[dict[str, Any]]:
+    """At most MAX_MELDINGEN + 1 rows per rejected file, whatever its size: the first messages
+    and one row counting the rest. The publication carries this table into every edition."""
+    getoond = fout.meldingen[:MAX_MELDINGEN]
+    rijen: list[dict[str, Any]] = [
+        {"blad": m.blad, "rij": m.rij, "kolom": m.kolom, "melding": str(m)} for m in getoond
+    ]
+    if len(fout.meldingen) > len(getoond):
+        rijen.append(
+            {"blad": None, "rij": None, "kolom": None, "melding": fout.rest_tekst(len(getoond))}
+        )
+    return [
+        {
+            "bestand": fout.bestand,
+            "bestand_sha256": sha,
+            "ontvangen_op": ontvangen,
+            "volgnummer": i,
+            **r,
+            "aantal_meldingen": len(fout.meldingen),
+        }
+        for i, r in enumerate(rijen, start=1)
+    ]
+
+
 def verwerk_map(
     map_: Path,
     historie: pl.DataFrame | None = None,
     afgewezen: pl.DataFrame | None = None,
+    *,
+    moment: datetime | None = None,
 ) -> Verwerking:
     """Read every new file in ``map_`` on top of the stored history and rejections.
 
     A file already seen (same sha256, accepted or rejected) is not read again. A rejected file
-    adds its messages to ``afgewezen`` and changes nothing else; an accepted one becomes the current
-    version for its area and year when it is the newest received, the earlier ones stay in history.
+    adds its messages to ``afgewezen`` and changes nothing else; an accepted one becomes the
+    current version for its area and year when it arrived last — arrival being this run's moment
+    (``moment``, default now), the first time the pipeline saw the content.
     """
     historie = historie if historie is not None else pl.DataFrame(schema=HISTORIE_SCHEMA)
     afgewezen = afgewezen if afgewezen is not None else pl.DataFrame(schema=AFGEWEZEN_SCHEMA)
+    if "aantal_meldingen" not in afgewezen.columns:  # stored before the column existed
+        afgewezen = afgewezen.with_columns(
+            pl.len().over("bestand_sha256").cast(pl.Int64).alias("aantal_meldingen")
+        )
+    afgewezen = afgewezen.select(list(AFGEWEZEN_SCHEMA)).cast(AFGEWEZEN_SCHEMA)  # type: ignore[arg-type]
+    # Arrival moments only move forward, even if the clock is set back between runs.
+    eerder = [
+        t
+        for t in (*historie["ontvangen_op"].to_list(), *afgewezen["ontvangen_op"].to_list())
+        if isinstance(t, datetime)
+    ]
+    moment = moment or nu()
+    if eerder and moment <= max(eerder):
+        moment = max(eerder) + timedelta(microseconds=1)
     bekend = set(historie["bestand_sha256"].to_list()) | set(afgewezen["bestand_sha256"].to_list())
     nieuw: list[pl.DataFrame] = []
     fout_rijen: list[dict[str, Any]] = []
     geaccepteerd: list[str] = []
     geweigerd: list[RetourFout] = []
     al_bekend: list[str] = []
+    in_map: dict[str, Path] = {}
     for pad in retourbestanden(map_):
         sha = sha256_bestand(pad)
+        in_map.setdefault(sha, pad)
         if sha in bekend:
             al_bekend.append(pad.name)
             continue
         bekend.add(sha)
         try:
-            retour = lees_retour(pad)
+            retour = lees_retour(pad, ontvangen=moment)
         except RetourFout as fout:
             geweigerd.append(fout)
-            ontvangen = ontvangen_op(pad)
-            fout_rijen.extend(
-                {
-                    "bestand": pad.name,
-                    "bestand_sha256": sha,
-                    "ontvangen_op": ontvangen,
-                    "volgnummer": i,
-                    "blad": m.blad,
-                    "rij": m.rij,
-                    "kolom": m.kolom,
-                    "melding": str(m),
-                }
-                for i, m in enumerate(fout.meldingen, start=1)
-            )
+            fout_rijen.extend(_afwijzingsrijen(fout, sha, moment))
             continue
         geaccepteerd.append(pad.name)
         nieuw.append(retour.antwoorden)
     alle = pl.concat([historie.select(list(ANTWOORD_SCHEMA)), *nieuw], how="vertical")
     hist = _versies(alle)
     af = pl.concat([afgewezen, pl.DataFrame(fout_rijen, schema=AFGEWEZEN_SCHEMA)], how="vertical")
+    geweigerd_in_map = [
+        {
+            "bestand": pad.name,
+            "pad": str(pad),
+            "aantal_meldingen": int(groep["aantal_meldingen"][0]),
+            "meldingen": groep.sort("volgnummer")["melding"].head(3).to_list(),
+        }
+        for sha, pad in sorted(in_map.items(), key=lambda kv: kv[1].name)
+        if (groep := af.filter(pl.col("bestand_sha256") == sha)).height
+    ]
     return Verwerking(
         historie=hist,
         antwoorden=hist.filter(pl.col("actueel")).select(list(ANTWOORD_SCHEMA)),
@@ -621,6 +972,7 @@ def verwerk_map(
         geaccepteerd=geaccepteerd,
         geweigerd=geweigerd,
         al_bekend=al_bekend,
+        geweigerd_in_map=geweigerd_in_map,
     )
 
 

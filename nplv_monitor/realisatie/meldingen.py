@@ -28,18 +28,38 @@ class Melding:
         return f"{', '.join(plaats)}: {self.tekst}"
 
 
+#: Messages shown and stored per rejected return; the rest is counted ("en nog N meldingen").
+MAX_MELDINGEN = 20
+
+
 class BestandGeweigerd(NplvFout):
     """A delivered file with at least one fault: rejected whole, nothing of it is loaded."""
 
     soort = "Bestand"
+    #: Command that prints every message of a file; set where messages are capped.
+    alle_commando: str | None = None
 
     def __init__(self, bestand: str, meldingen: list[Melding]) -> None:
         self.bestand = bestand
         self.meldingen = meldingen
-        regels = "\n".join(f"  - {m}" for m in meldingen)
-        super().__init__(
-            f"{self.soort} {bestand} is geweigerd ({len(meldingen)} fout(en)); er is niets van "
-            f"ingelezen. Verbeter het bestand en stuur het opnieuw in.\n{regels}"
+        super().__init__(self.tekst())
+
+    def rest_tekst(self, getoond: int) -> str:
+        """ "en nog N meldingen" with the command that shows them all."""
+        rest = len(self.meldingen) - getoond
+        return f"… en nog {rest} melding(en); alle meldingen: {self.alle_commando} {self.bestand}"
+
+    def tekst(self, *, alle: bool = False) -> str:
+        """The message; at most MAX_MELDINGEN lines unless ``alle`` (or nothing is capped)."""
+        beperkt = self.alle_commando is not None and not alle
+        getoond = self.meldingen[:MAX_MELDINGEN] if beperkt else self.meldingen
+        regels = [f"  - {m}" for m in getoond]
+        if len(getoond) < len(self.meldingen):
+            regels.append(f"  {self.rest_tekst(len(getoond))}")
+        return (
+            f"{self.soort} {self.bestand} is geweigerd ({len(self.meldingen)} fout(en)); er is "
+            "niets van ingelezen. Verbeter het bestand en stuur het opnieuw in.\n"
+            + "\n".join(regels)
         )
 
 
@@ -47,6 +67,7 @@ class RetourFout(BestandGeweigerd):
     """A return (uitvraag) that does not pass the checks."""
 
     soort = "Retour"
+    alle_commando = "nplv-monitor check-return --alle"
 
 
 class RegelingFout(BestandGeweigerd):

@@ -45,8 +45,11 @@ INSTRUCTIE = (
     "Zo vult u de uitvraag in",
     "1. Vul alleen de gele cellen in: de kolom 'antwoord' en, als u iets wilt toelichten, de kolom "
     "'toelichting'. De andere cellen zijn beveiligd.",
-    "2. Aantallen zijn hele getallen van 0 of meer. Percentages zijn getallen van 0 tot en met 100 "
-    "(zonder %-teken). Fte mag met decimalen (gebruik een komma of punt).",
+    "2. Aantallen zijn hele getallen van 0 of meer; duizendtallen mogen met een punt (1.500). "
+    "Percentages zijn getallen van 0 tot en met 100 (35 of 35%; een cel met "
+    "percentage-opmaak mag ook). Fte mag met decimalen, met een decimale komma (2,5); een punt "
+    "zonder komma (2.5) is dubbelzinnig en wordt geweigerd. Per vraag geldt een ruime bovengrens "
+    "(zie de invoerhulp van de cel); een hoger getal is vrijwel zeker een typefout.",
     "3. Een oordeel geeft u als cijfer op de schaal in de kolom 'toegestane_waarden'.",
     "4. Weet u een antwoord niet, laat de cel dan leeg. Schrijf geen 'n.v.t.' of '?' in een "
     "getalcel; zet uitleg in de kolom 'toelichting'.",
@@ -124,15 +127,26 @@ def _validatie(u: uitvraag.Uitvraag, v: uitvraag.Vraag) -> dict[str, Any]:
         "error_title": "Ongeldig antwoord",
         "error_message": f"Vraag {v.id} verwacht: {u.toegestaan(v)}"[:250],
     }
-    if v.soort == "aantal":
-        return {**basis, "validate": "integer", "criteria": ">=", "value": 0}
-    if v.soort == "fte":
-        return {**basis, "validate": "decimal", "criteria": ">=", "value": 0}
-    if v.soort == "percentage":
-        return {**basis, "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}
+    if v.soort in uitvraag.GRENSSOORTEN and v.minimum is not None and v.maximum is not None:
+        # The plausibility bounds of the YAML; the column text stays as before so that templates
+        # already handed out keep passing the "toegestane_waarden unchanged" check.
+        grenzen = f"van {_nl(v.minimum)} tot en met {_nl(v.maximum)}"
+        basis["input_message"] = f"{u.toegestaan(v)}; {grenzen}"[:250]
+        basis["error_message"] = f"Vraag {v.id} verwacht: {u.toegestaan(v)}, {grenzen}"[:250]
+        soort = "integer" if v.soort == "aantal" else "decimal"
+        return {**basis, "validate": soort, "criteria": "between",
+                "minimum": _getal(v.minimum), "maximum": _getal(v.maximum)}  # fmt: skip
     if v.soort == "oordeel":
         return {**basis, "validate": "list", "source": [str(k) for k in sorted(u.oordeelschaal)]}
     return {**basis, "validate": "length", "criteria": "<=", "value": u.tekst_max_tekens}
+
+
+def _getal(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _nl(getal: float) -> str:
+    return f"{getal:,.0f}".replace(",", ".") if float(getal).is_integer() else str(getal)
 
 
 def schrijf_xlsx(gebied: str, jaar: int, doel: Path) -> Path:

@@ -19,6 +19,8 @@ from nplv_monitor.yamlbestand import lees_yaml
 UITVRAAG_DIR = ASSETS_DIR / "uitvraag"
 SOORTEN = ("aantal", "fte", "percentage", "oordeel", "tekst")
 ONDERDELEN = ("fysiek", "meedoen", "proces")
+#: Kinds whose answer has plausibility bounds declared in the YAML (``min``, ``max``).
+GRENSSOORTEN = ("aantal", "fte", "percentage")
 _BESTAND = re.compile(r"^vragen_(\d{4})\.yaml$")
 
 
@@ -35,6 +37,9 @@ class Vraag:
     soort: str
     eenheid: str
     maat: str | None
+    #: Plausibility bounds (inclusive) of a numeric answer, from the YAML (``min``/``max``).
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ def laad(jaar: int) -> Uitvraag:
                 soort=str(v["soort"]),
                 eenheid=str(v["eenheid"]),
                 maat=v.get("maat"),
+                minimum=float(v["min"]) if v.get("min") is not None else None,
+                maximum=float(v["max"]) if v.get("max") is not None else None,
             )
             for v in ruw["vragen"]
         )
@@ -127,5 +134,14 @@ def _controleer(u: Uitvraag, jaar: int) -> None:
             fouten.append(f"vraag {v.id}: onbekend onderdeel {v.onderdeel!r}")
         if v.onderdeel != "proces" and not v.maat:
             fouten.append(f"vraag {v.id}: geen maat (welke indicator voedt deze vraag?)")
+        if v.soort in GRENSSOORTEN:
+            if v.minimum is None or v.maximum is None:
+                fouten.append(f"vraag {v.id}: soort {v.soort} vraagt een min en een max")
+            elif not 0 <= v.minimum <= v.maximum:
+                fouten.append(f"vraag {v.id}: min {v.minimum} en max {v.maximum} kloppen niet")
+            elif v.soort == "percentage" and v.maximum > 100:
+                fouten.append(f"vraag {v.id}: een percentage kan niet boven 100 (max {v.maximum})")
+        elif v.minimum is not None or v.maximum is not None:
+            fouten.append(f"vraag {v.id}: min/max horen alleen bij {', '.join(GRENSSOORTEN)}")
     if fouten:
         raise UitvraagFout(f"{u.bestand}: " + "; ".join(fouten))
