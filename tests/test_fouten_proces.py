@@ -41,7 +41,7 @@ def _publiceer(werk: Path, doel: Path, run: str = "r") -> publiceer.Publicatie:
         doel,
         rapportagejaar=2026,
         run_id=f"{run}-{os.urandom(6).hex()}",
-        snapshot=edities.snapshot_bestanden(),
+        snapshot=edities.snapshot_bestanden(werk),
         wachttijd_s=30,
     )
 
@@ -188,7 +188,7 @@ PUBLICEER_MET_LIMIET = """
         resource.setrlimit(resource.RLIMIT_FSIZE, (limiet, limiet))
     try:
         publiceer.publiceer(Path({werk!r}), Path({doel!r}), rapportagejaar=2026,
-                            run_id="vol-0000", snapshot=edities.snapshot_bestanden())
+                            run_id="vol-0000", snapshot=edities.snapshot_bestanden(Path({werk!r})))
     except Exception as exc:
         print(type(exc).__name__, exc)
         sys.exit(3)

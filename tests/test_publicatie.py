@@ -8,6 +8,7 @@ checks the views against the same answers computed independently with polars.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -20,21 +21,18 @@ import polars as pl
 import pytest
 
 from nplv_monitor import validatie
-from nplv_monitor.bronnen import leefbaarometer
-from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import schrijf_tabel, verbind
 from nplv_monitor.publicatie import edities, publiceer
+from tests.bronnen_hulp import bron_asset, materialiseer
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 def _werk(tmp_output: Path) -> Path:
+    """A work DB with bron.leefbaarometer_wijk and its bron.herkomst rows, written by the asset."""
     pad = tmp_output / ".werk" / "werk.duckdb"
-    df = leefbaarometer.lees_wijkscores(Snapshot())
-    with verbind(pad) as con:
-        schrijf_tabel(
-            con, "bron.leefbaarometer_wijk", validatie.valideer(df, "bron.leefbaarometer_wijk")
-        )
+    assert materialiseer(bron_asset("leefbaarometer_wijk"), pad).success
     return pad
 
 
@@ -46,7 +44,7 @@ def _publiceer(werk: Path, doel: Path, jaar: int = 2026, run: str = "r") -> publ
         doel,
         rapportagejaar=jaar,
         run_id=f"{run}{uuid.uuid4().hex}",
-        snapshot=edities.snapshot_bestanden(),
+        snapshot=edities.snapshot_bestanden(werk),
         wachttijd_s=1,
     )
 
@@ -181,8 +179,12 @@ def test_publicatie_is_volledig_leesbaar_voor_1x_en_gedocumenteerd(tmp_output: P
     assert tabel == [(validatie.tabel_beschrijving("bron.leefbaarometer_wijk"),)]
     assert editie["editie_id"].to_list() == [pub.editie.editie_id]
     assert editie["rapportagejaar"].to_list() == [2026]
-    manifest = {b.pad: b.sha256 for b in Snapshot().manifest().values()}
-    assert dict(bestanden) == manifest
+    # The edition's files are the werk DB's bron.herkomst rows; recomputed from the files on disk.
+    with duckdb.connect(str(werk), read_only=True) as w:
+        herkomst = w.sql("SELECT DISTINCT bestand, sha256 FROM bron.herkomst").fetchall()
+    assert sorted(bestanden) == sorted(herkomst)
+    assert {p: hashlib.sha256((DEFAULT_SNAPSHOT_DIR / p).read_bytes()).hexdigest() for p, _ in
+            bestanden} == dict(bestanden)  # fmt: skip
     assert editie["snapshot_sha256"][0] == pub.editie.snapshot_sha256
 
 
@@ -382,7 +384,7 @@ def test_proces_gedood_tijdens_publicatie(tmp_output: Path, moment: str) -> None
         else:
             publiceer.shutil.copyfile = copyfile
         publiceer.publiceer(Path({str(werk)!r}), doel, rapportagejaar=2026, run_id="gedood-run",
-                            snapshot=edities.snapshot_bestanden())
+                            snapshot=edities.snapshot_bestanden(Path({str(werk)!r})))
     """)
     proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL

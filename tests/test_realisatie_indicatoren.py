@@ -334,3 +334,32 @@ def test_definities_van_de_stage() -> None:
     }
     checks = {k.asset_key.to_user_string() for k in graaf.asset_check_keys}
     assert checks == set(groepen)
+
+
+def test_bron_sha256_komt_uit_bron_herkomst_van_de_werkdatabase(
+    werkdb_bronnen: Path, tmp_path: Path
+) -> None:
+    # The hash is the one the bronnen asset recorded in the work DB, not a fresh look at the
+    # snapshot: a work DB whose bron.herkomst names another hash yields that hash.
+    pad = tmp_path / "werk.duckdb"
+    shutil.copyfile(werkdb_bronnen, pad)
+    ander = "ab" * 32
+    with duckdb.connect(str(pad)) as con:
+        con.execute(
+            "update bron.herkomst set sha256 = ? where bron_tabel = ? and bestand = ?",
+            [ander, regelingen.BRONTABEL, regelingen.GEPUBLICEERD_CSV],
+        )
+    werk = WerkDatabase(pad=str(pad))
+    assert dg.materialize([assets.regelingen_cijfers], resources={"werkdb": werk}).success
+    assert set(
+        _sql(pad, "select bron_sha256 from realisatie.regelingen_cijfers")["bron_sha256"]
+    ) == {ander}
+
+    # Without its row in bron.herkomst the asset refuses, naming the table, the file and the fix.
+    with duckdb.connect(str(pad)) as con:
+        con.execute("delete from bron.herkomst where bron_tabel = ?", [regelingen.BRONTABEL])
+    with pytest.raises(TabelOntbreekt) as exc:
+        list(cast(Iterator[object], assets.regelingen_cijfers(werkdb=werk)))
+    melding = str(exc.value)
+    for deel in (str(pad), "bron.herkomst", regelingen.GEPUBLICEERD_CSV, "bron/nplv_realisatie"):
+        assert deel in melding

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -322,6 +323,14 @@ def test_check_return_cli(
 
 
 # -- the drop folder through Dagster --------------------------------------------------------------
+def _werkdb(werkdb_bronnen: Path, map_: Path) -> Path:
+    """A copy of the bronnen work DB: regelingen_cijfers reads bron.nplv_realisatie from it."""
+    db = map_ / "werk.duckdb"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(werkdb_bronnen, db)
+    return db
+
+
 def _materialiseer(db: Path) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [
@@ -339,9 +348,11 @@ def _tabel(db: Path, tabel: str) -> pl.DataFrame:
         return con.sql(f"select * from {tabel}").pl().sort(pl.all())
 
 
-def test_foute_retouren_veranderen_niets(sjabloon: Path, tmp_output: Path) -> None:
+def test_foute_retouren_veranderen_niets(
+    sjabloon: Path, tmp_output: Path, werkdb_bronnen: Path
+) -> None:
     map_ = tmp_output / "retouren"
-    db = tmp_output / "werk.duckdb"
+    db = _werkdb(werkdb_bronnen, tmp_output)
     vul_in(sjabloon, map_ / "heerlen_goed.xlsx", {"11": 4})
     assert _materialiseer(db).success
     voor = {t: _tabel(db, t) for t in ("realisatie.retouren_antwoorden", "realisatie.retouren_historie",
@@ -366,9 +377,11 @@ def test_foute_retouren_veranderen_niets(sjabloon: Path, tmp_output: Path) -> No
         assert any(tekst in m for m in meldingen), (naam, meldingen)
 
 
-def test_verbeterde_retour_vervangt_de_eerdere(sjabloon: Path, tmp_output: Path) -> None:
+def test_verbeterde_retour_vervangt_de_eerdere(
+    sjabloon: Path, tmp_output: Path, werkdb_bronnen: Path
+) -> None:
     map_ = tmp_output / "retouren"
-    db = tmp_output / "werk.duckdb"
+    db = _werkdb(werkdb_bronnen, tmp_output)
     eerste = vul_in(sjabloon, map_ / "heerlen_v1.xlsx", {"11": 4, "12": 9}, mtime=1_750_000_000)
     andere = vul_in(
         maak_template(tmp_output / "sj", "delft_west"),

@@ -37,13 +37,7 @@ DEFINITIE = {"nplv_monitor/config.py"}
 
 #: Modules that still read the snapshot while they are being moved to the work DB. Each entry says
 #: why; remove it when the module is moved (the test fails on an entry that has become clean).
-UITZONDERINGEN = {
-    # Provenance, not data: the work DB has no file hashes yet. These read the snapshot manifest's
-    # sha256 entries until the bronnen stage records the hashes of the files it read in a table.
-    "nplv_monitor/publicatie/edities.py": "snapshot_bestanden(): the manifest of the edition",
-    "nplv_monitor/publicatie/assets.py": "passes instellingen().snapshot_dir to edities",
-    "nplv_monitor/realisatie/assets.py": "bron_sha256 of realisatie.regelingen_cijfers",
-}
+UITZONDERINGEN: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

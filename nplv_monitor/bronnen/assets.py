@@ -40,6 +40,7 @@ def _herkomst_frame(snapshot: Snapshot, doel: str, bestanden: list[str]) -> pl.D
         {
             "bron_tabel": [doel] * len(entries),
             "bestand": [e.pad for e in entries],
+            "dataset": [e.dataset for e in entries],
             "sha256": [e.sha256 for e in entries],
             "uitgever": [e.uitgever for e in entries],
             "licentie": [e.licentie for e in entries],
@@ -51,6 +52,7 @@ def _herkomst_frame(snapshot: Snapshot, doel: str, bestanden: list[str]) -> pl.D
             for k in (
                 "bron_tabel",
                 "bestand",
+                "dataset",
                 "sha256",
                 "uitgever",
                 "licentie",

@@ -1,7 +1,8 @@
 """Dagster asset of group ``publicatie``: the analysts' DuckDB file, one edition per run.
 
 The asset is made by a factory because it depends on *every* upstream asset (all stages except
-rapportage), whatever the Definitions contain; definitions.py calls :func:`maak_assets`.
+rapportage), whatever the Definitions contain; definitions.py calls :func:`maak_assets`. Those deps
+include every bron asset, whose rows in ``bron.herkomst`` are the edition's snapshot files.
 """
 
 from collections.abc import Iterator, Sequence
@@ -59,13 +60,12 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
         """Het DuckDB-bestand voor analisten (output/nplv_monitor.duckdb): alle tabellen, views en
         beschrijvingen, plus alle eerdere edities. Wordt als nieuw bestand geschreven en atomisch
         omgewisseld; de vorige editie blijft als datumkopie in output/edities/ bewaard."""
-        inst = instellingen()
         pub = publiceer(
             werkdb.bestand(),
-            inst.publicatie_db,
+            instellingen().publicatie_db,
             rapportagejaar=int(context.partition_key),
             run_id=context.run.run_id,
-            snapshot=edities.snapshot_bestanden(inst.snapshot_dir),
+            snapshot=edities.snapshot_bestanden(werkdb.bestand()),
         )
         for regel in pub.opmerkingen:
             context.log.warning(regel)

@@ -1,7 +1,9 @@
 """Editions: every publication is an edition, and the published file carries all earlier ones.
 
 An edition is identified by ``editie_id`` (rapportagejaar, UTC timestamp and the first characters
-of the Dagster run id) and records the snapshot files (with sha256) the run used. The figures of
+of the Dagster run id) and records the snapshot files (with sha256) its bron tables were read from:
+the rows of ``bron.herkomst`` in the work DuckDB file at publication, never the snapshot itself
+(stage boundary, docs/ontwikkelaars.md). The figures of
 every edition live in ``publicatie.indicatorwaarden_historie`` (keyed by editie_id), copied forward
 from the previous published file, so last year's reported figures stay next to the revised ones.
 """
@@ -17,12 +19,15 @@ import duckdb
 import polars as pl
 
 from nplv_monitor import __version__, validatie
-from nplv_monitor.bronnen.snapshot import Snapshot
-from nplv_monitor.errors import NplvFout
+from nplv_monitor.db import lees, verbind
+from nplv_monitor.errors import NplvFout, TabelOntbreekt
+from nplv_monitor.werktabellen import aanwezig
 
 EDITIES = "publicatie.edities"
 BESTANDEN = "publicatie.editie_bestanden"
 HISTORIE = "publicatie.indicatorwaarden_historie"
+#: Written by every bron asset together with its table: the files it read, with their sha256.
+HERKOMST = "bron.herkomst"
 INDICATORWAARDEN = ("monitor", "indicatorwaarden")
 TELLINGEN = ("aantal_indicatorwaarden", "aantal_ok", "aantal_onderdrukt", "aantal_ontbreekt")
 
@@ -58,9 +63,47 @@ class Editie:
         return hashlib.sha256(regels.encode()).hexdigest()
 
 
-def snapshot_bestanden(map_: Path | None = None) -> list[SnapshotBestand]:
-    """The snapshot files of this run with their manifest hashes (verified when the assets read)."""
-    return [SnapshotBestand(b.pad, b.dataset, b.sha256) for b in Snapshot(map_).manifest().values()]
+class HerkomstFout(NplvFout):
+    """``bron.herkomst`` names one snapshot file with two different hashes: bron tables in the
+    work DuckDB file were read from two versions of that file."""
+
+
+def snapshot_bestanden(werk_db: Path) -> list[SnapshotBestand]:
+    """The snapshot files the bron tables in ``werk_db`` were read from (``bron.herkomst``).
+
+    A file read by several bron assets (the CBS files feed ``bron.cbs_tabellen`` too) is listed
+    once. Two hashes for one file mean the tables come from two versions of it; such a work DB is
+    refused rather than published with a provenance that is true for only part of it.
+    """
+    with verbind(werk_db, read_only=True) as con:
+        if HERKOMST not in aanwezig(con):
+            raise TabelOntbreekt(
+                f"De werkdatabase {werk_db} mist de tabel {HERKOMST} (de snapshot"
+                "bestanden van elke brontabel, geschreven door de bron-assets), dus kan de editie "
+                "haar herkomst niet vastleggen. Draai eerst `nplv-monitor build` (of materialiseer "
+                "de groep bronnen in Dagster)."
+            )
+        rijen = lees(
+            con,
+            "SELECT bestand, dataset, sha256, string_agg(bron_tabel, ', ' ORDER BY bron_tabel) "
+            "AS bron_tabellen FROM bron.herkomst GROUP BY ALL ORDER BY bestand, sha256",
+        )
+    dubbel = rijen.filter(pl.col("bestand").is_duplicated())
+    if not dubbel.is_empty():
+        pad = dubbel["bestand"][0]
+        versies = "; ".join(
+            f"sha256 {r['sha256'][:12]}… in {r['bron_tabellen']}"
+            for r in dubbel.filter(pl.col("bestand") == pad).iter_rows(named=True)
+        )
+        raise HerkomstFout(
+            f"{HERKOMST} in {werk_db} noemt snapshotbestand {pad} met twee versies "
+            f"({versies}): die brontabellen komen uit verschillende versies van het bestand. "
+            "Materialiseer de groep bronnen opnieuw (`nplv-monitor build`) en publiceer dan."
+        )
+    return [
+        SnapshotBestand(r["bestand"], r["dataset"], r["sha256"])
+        for r in rijen.iter_rows(named=True)
+    ]
 
 
 def bestaat(con: duckdb.DuckDBPyConnection, db: str, schema: str, tabel: str) -> bool:

@@ -1,22 +1,23 @@
 """Dagster assets of the realisatie stage: returns, scheme figures and gebiedsrealisatie indicators.
 
 Sources (group bronnen): the published scheme figures (from bron.nplv_realisatie in the work
-DuckDB file, never the snapshot file), the ministry's per-area exports and the areas' returns
-from the drop folder. Derived (group indicatoren): the process questions and the
-gebiedsrealisatie rows of monitor.indicatorwaarden.
+DuckDB file, with the CSV's sha256 from bron.herkomst, never the snapshot file), the ministry's
+per-area exports and the areas' returns from the drop folder. Derived (group indicatoren): the
+process questions and the gebiedsrealisatie rows of monitor.indicatorwaarden.
 """
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 
 from nplv_monitor import materialisatie
-from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.db import WerkDatabase, lees
+from nplv_monitor.errors import TabelOntbreekt
 from nplv_monitor.realisatie import indicatoren, intake, mappen, regelingen
-from nplv_monitor.werktabellen import vereis
+from nplv_monitor.werktabellen import aanwezig, vereis
 
 CIJFERS = "realisatie.regelingen_cijfers"
 GEBIED = "realisatie.regelingen_gebied"
@@ -30,6 +31,8 @@ BRON_REALISATIE_KEY = dg.AssetKey(regelingen.BRONTABEL.split("."))
 #: Materialization metadata of realisatie.retouren_afgewezen listing the rejected files in the
 #: drop folder; read by the build summary (orkestratie/build.py).
 GEWEIGERD_META = "geweigerde_retouren"
+#: Written by every bron asset (here bron/nplv_realisatie) with its table; not an asset itself.
+HERKOMST = "bron.herkomst"
 
 
 def _key(tabel: str) -> dg.AssetKey:
@@ -49,6 +52,28 @@ def _lees_of_leeg(
     if bestaat["n"][0] == 0:
         return pl.DataFrame(schema=schema)
     return lees(con, f'select * from "{s}"."{t}"').select(list(schema)).cast(schema)  # type: ignore[arg-type]
+
+
+def _bron_sha256(con: duckdb.DuckDBPyConnection, bestand: Path) -> str:
+    """The sha256 of the CSV bron.nplv_realisatie was read from, as the bronnen asset recorded it
+    (in the same transaction as the table)."""
+    rijen = (
+        lees(
+            con,
+            f"select distinct sha256 from {HERKOMST} where bron_tabel = ? and bestand = ?",
+            [regelingen.BRONTABEL, regelingen.GEPUBLICEERD_CSV],
+        )
+        if HERKOMST in aanwezig(con)
+        else pl.DataFrame(schema={"sha256": pl.String})
+    )
+    if rijen.height != 1:
+        raise TabelOntbreekt(
+            f"De werkdatabase {bestand} heeft in {HERKOMST} geen eenduidige sha256 voor "
+            f"bron_tabel {regelingen.BRONTABEL}, bestand {regelingen.GEPUBLICEERD_CSV} "
+            f"({rijen.height} rijen). Materialiseer bron/nplv_realisatie opnieuw "
+            "(`nplv-monitor build`)."
+        )
+    return str(rijen["sha256"][0])
 
 
 def _lees_retourtabel(
@@ -91,12 +116,9 @@ def regelingen_cijfers(
 ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     """Gepubliceerde realisatiecijfers van de landelijke regelingen (Kamerstukken 30 995 nr. 104,
     106 en 107), met bandbreedte, woordkeuze en Kamerstuk."""
-    # The work DB has no file hashes yet, so bron_sha256 is the manifest's entry for the CSV the
-    # bronnen asset read and verified (allow-listed in tests/test_stagegrenzen.py until the
-    # bronnen stage records its files' hashes in the work DB).
-    sha256 = Snapshot().entry(regelingen.GEPUBLICEERD_CSV).sha256
     with werkdb.verbinding() as con:
         vereis(con, [regelingen.BRONTABEL], bestand=werkdb.bestand())
+        sha256 = _bron_sha256(con, werkdb.bestand())
         df = regelingen.lees_gepubliceerd(lees(con, regelingen.BRON_SQL), sha256)
         yield from materialisatie.valideer_en_schrijf(
             con, df, schema_naam=CIJFERS, doel=CIJFERS, bron=regelingen.BRONTABEL,
