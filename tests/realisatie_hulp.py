@@ -63,3 +63,67 @@ def vul_in(
     if mtime is not None:
         os.utime(doel, (mtime, mtime))
     return doel
+
+
+def versleuteld_xlsx(doel: Path) -> Path:
+    """TEST FIXTURE: the container Excel writes for a password-protected workbook.
+
+    Excel stores an encrypted .xlsx not as a zip but as an OLE compound file (MS-CFB, version 3:
+    512-byte sectors) holding the streams ``EncryptionInfo`` and ``EncryptedPackage``
+    (MS-OFFCRYPTO). Built here sector by sector — FAT, directory, two 4096-byte streams — with
+    random bytes standing in for the ciphertext: the intake must recognise the container without
+    a password, so the cipher does not matter.
+    """
+    import struct
+
+    vrij, einde, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    sector = 512
+    stroom = 4096  # at the mini-stream cutoff, so both streams live in normal sectors
+    per_stroom = stroom // sector
+    fat = [fatsect, einde]  # sector 0 = FAT, sector 1 = directory
+    starts = []
+    for _ in range(2):
+        begin = len(fat)
+        starts.append(begin)
+        fat.extend(range(begin + 1, begin + per_stroom))
+        fat.append(einde)
+    fat.extend([vrij] * (sector // 4 - len(fat)))
+
+    def entry(
+        naam: str, soort: int, links: int, rechts: int, kind: int, start: int, n: int
+    ) -> bytes:
+        nm = (naam + "\0").encode("utf-16-le") if naam else b""
+        return (
+            nm.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(nm), soort, 1, links, rechts, kind)
+            + b"\0" * 16  # CLSID
+            + struct.pack("<I", 0)  # state bits
+            + b"\0" * 16  # creation and modification time
+            + struct.pack("<IQ", start, n)
+        )
+
+    directory = (
+        entry("Root Entry", 5, vrij, vrij, 1, einde, 0)
+        + entry("EncryptionInfo", 2, vrij, 2, vrij, starts[0], stroom)
+        + entry("EncryptedPackage", 2, vrij, vrij, vrij, starts[1], stroom)
+    ).ljust(sector, b"\0")
+    kop = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, stroom, einde, 0, einde, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", vrij) * 108
+    )
+    assert len(kop) == sector
+    doel.write_bytes(
+        kop
+        + struct.pack(f"<{len(fat)}I", *fat)
+        + directory
+        + b"\x01\x00\x04\x00"
+        + os.urandom(stroom - 4)
+        + struct.pack("<Q", 12345)
+        + os.urandom(stroom - 8)
+    )
+    return doel

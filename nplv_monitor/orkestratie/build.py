@@ -25,6 +25,8 @@ from nplv_monitor.orkestratie import jobs, partities
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
 
 BUILD_LOCK = "build.lock"
+#: Metadata key under which the returns asset lists the rejected files (realisatie/assets.py).
+GEWEIGERDE_RETOUREN = "geweigerde_retouren"
 STIL = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
@@ -48,6 +50,8 @@ class Samenvatting:
     stappen: list[Stap] = field(default_factory=list)
     publicatie: dict[str, Any] = field(default_factory=dict)
     rapporten: list[str] = field(default_factory=list)
+    #: Rejected returns in the drop folder (metadata "geweigerde_retouren" of the returns asset).
+    geweigerd: list[dict[str, Any]] = field(default_factory=list)
 
     def tekst(self) -> str:
         regels = [
@@ -79,7 +83,24 @@ class Samenvatting:
             regels.append(f"Rapport: {r}")
         if not self.rapporten:
             regels.append("Rapport: geen (er is geen asset in groep rapportage)")
+        regels.extend(_geweigerd_tekst(self.geweigerd))
         return "\n".join(regels)
+
+
+def _geweigerd_tekst(geweigerd: list[dict[str, Any]]) -> list[str]:
+    """The section naming each rejected return with its first messages: a rejection must be
+    impossible to miss (nothing of such a file is in the published edition)."""
+    if not geweigerd:
+        return []
+    regels = [
+        f"GEWEIGERDE RETOUREN: {len(geweigerd)} bestand(en) in de inleveringsmap zijn geweigerd; "
+        "er is niets van ingelezen:"
+    ]
+    for g in geweigerd:
+        regels.append(f"  ✘ {g['bestand']} ({g['aantal_meldingen']} melding(en))")
+        regels.extend(f"      - {m}" for m in g["meldingen"])
+        regels.append(f"      alle meldingen: nplv-monitor check-return --alle {g['pad']}")
+    return regels
 
 
 def _waarde(m: Any) -> Any:
@@ -239,6 +260,8 @@ def _bouw(definitions: dg.Definitions, jaar: int, melden: Callable[[str], None])
                     metadata=meta,
                 )
                 samenvatting.stappen.append(stap)
+                if isinstance(meta.get(GEWEIGERDE_RETOUREN), list):
+                    samenvatting.geweigerd = list(meta[GEWEIGERDE_RETOUREN])
                 if mat.asset_key == PUBLICATIE_KEY:
                     samenvatting.publicatie = meta
                 elif _is_rapport(definitions, mat.asset_key):

@@ -7,6 +7,9 @@ import sys
 
 from nplv_monitor.orkestratie import partities
 
+#: Exit code of `build --streng` when a return was rejected (2 = the build itself failed).
+STRENG_EXITCODE = 3
+
 
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -19,6 +22,12 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=None,
         help="rapportagejaar van de editie (standaard het huidige jaar, "
         f"{partities.huidig_rapportagejaar()})",
+    )
+    p.add_argument(
+        "--streng",
+        action="store_true",
+        help="eindig met exitcode 3 als er een geweigerde retour in de inleveringsmap staat "
+        "(voor de geplande run); er wordt wel gebouwd en gepubliceerd",
     )
     p.set_defaults(func=_build)
 
@@ -34,4 +43,11 @@ def _build(args: argparse.Namespace) -> int:
     print()
     print(samenvatting.tekst())
     sys.stdout.flush()
+    if args.streng and samenvatting.geweigerd:
+        print(
+            f"--streng: {len(samenvatting.geweigerd)} geweigerde retour(en) in de "
+            "inleveringsmap (zie hierboven); exitcode 3.",
+            file=sys.stderr,
+        )
+        return STRENG_EXITCODE
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from nplv_monitor.config import instellingen
@@ -26,6 +27,11 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     c.add_argument("bestand", type=Path, metavar="FILE")
     c.add_argument("--jaar", type=int, default=None, help="verwacht jaar van de uitvraag")
+    c.add_argument(
+        "--alle",
+        action="store_true",
+        help="toon alle meldingen (standaard de eerste 20 en het aantal overige)",
+    )
     c.set_defaults(func=_check_return)
     r = sub.add_parser("check-regelingen", help="controleer een regelingenexport per gebied (csv)")
     r.add_argument("bestand", type=Path, metavar="FILE")
@@ -43,8 +49,15 @@ def _template(args: argparse.Namespace) -> int:
 
 def _check_return(args: argparse.Namespace) -> int:
     from nplv_monitor.realisatie.intake import lees_retour
+    from nplv_monitor.realisatie.meldingen import RetourFout
 
-    r = lees_retour(args.bestand, verwacht_jaar=args.jaar)
+    try:
+        r = lees_retour(args.bestand, verwacht_jaar=args.jaar)
+    except RetourFout as fout:
+        if not args.alle:
+            raise
+        print(fout.tekst(alle=True), file=sys.stderr)
+        return 2
     df = r.antwoorden
     beantwoord = df.filter(df["waarde"].is_not_null() | df["tekst"].is_not_null()).height
     print(
