@@ -90,7 +90,7 @@ def versleuteld_xlsx(doel: Path) -> Path:
     fat.extend([vrij] * (sector // 4 - len(fat)))
 
     def entry(
-        naam: str, soort: int, links: int, rechts: int, kind: int, start: int, n: int
+        naam: str, soort: int, *, links: int, rechts: int, kind: int, start: int, n: int
     ) -> bytes:
         nm = (naam + "\0").encode("utf-16-le") if naam else b""
         return (
@@ -103,9 +103,11 @@ def versleuteld_xlsx(doel: Path) -> Path:
         )
 
     directory = (
-        entry("Root Entry", 5, vrij, vrij, 1, einde, 0)
-        + entry("EncryptionInfo", 2, vrij, 2, vrij, starts[0], stroom)
-        + entry("EncryptedPackage", 2, vrij, vrij, vrij, starts[1], stroom)
+        entry("Root Entry", 5, links=vrij, rechts=vrij, kind=1, start=einde, n=0)
+        + entry("EncryptionInfo", 2, links=vrij, rechts=2, kind=vrij, start=starts[0], n=stroom)
+        + entry(
+            "EncryptedPackage", 2, links=vrij, rechts=vrij, kind=vrij, start=starts[1], n=stroom
+        )
     ).ljust(sector, b"\0")
     kop = (
         bytes.fromhex("d0cf11e0a1b11ae1")
