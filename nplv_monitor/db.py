@@ -111,6 +111,22 @@ def _schrijf(
             con.execute(
                 f"CREATE TABLE IF NOT EXISTS {schema}.{tabel} AS SELECT * FROM _nplv_nieuw LIMIT 0"
             )
+            # A column the contract gained since the table was created (a work file of an earlier
+            # version): add it, so the other partitions keep their rows and get NULL there.
+            bestaand = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? "
+                    "AND table_name = ? AND database_name = current_database()",
+                    doel.split(".", 1),
+                ).fetchall()
+            }
+            nieuw = con.sql("SELECT * FROM _nplv_nieuw LIMIT 0")
+            for naam, kolomtype in zip(nieuw.columns, nieuw.types, strict=True):
+                if naam not in bestaand:
+                    con.execute(
+                        f"ALTER TABLE {schema}.{tabel} ADD COLUMN {_ident(naam)} {kolomtype}"
+                    )
             voorwaarden = " AND ".join(f"{_ident(k)} = ?" for k in vervang_waar)
             con.execute(
                 f"DELETE FROM {schema}.{tabel} WHERE {voorwaarden}", list(vervang_waar.values())

@@ -44,6 +44,22 @@ MATEN: dict[str, float] = {
 #: Measures whose noemer is the teller's own base (weights), not a separate variable.
 GEWOGEN_MATEN = ("gewogen_gemiddelde", "score", "index_gemeente")
 
+#: Precision of a value when the catalogue declares none (field ``precisie``): half a unit of the
+#: last decimal the monitor publishes for that kind of measure (counts whole, shares and rates one
+#: decimal, scores three). Changes within it are not told apart from rounding (docs/indicatoren.md,
+#: "Het oordeel over de kloof").
+STANDAARD_PRECISIE: dict[str, float] = {
+    "aantal": 0.5,
+    "aandeel": 0.05,
+    "per_1000": 0.05,
+    "gewogen_gemiddelde": 0.05,
+    "score": 0.0005,
+    "dichtheid": 0.5,
+    "verhouding": 0.0005,
+    "index_gemeente": 0.05,
+    "gepubliceerd": 0.05,
+}
+
 
 @dataclass(frozen=True)
 class Bron:
@@ -133,11 +149,19 @@ class Indicator:
     kader_item: str | None = None
     definitiebreuk: str | None = None
     opmerking: str | None = None
+    #: Declared precision (the indicator's unit); None → STANDAARD_PRECISIE of the maat.
+    precisie: float | None = None
     bestand: str = ""
 
     @property
     def factor(self) -> float:
         return MATEN.get(self.maat, 1.0)
+
+    @property
+    def nauwkeurigheid(self) -> float:
+        """Half a unit of the last decimal the source publishes, in the indicator's unit: a
+        change within it (of the gap to Nederland, between editions) is rounding, not a change."""
+        return self.precisie if self.precisie is not None else STANDAARD_PRECISIE[self.maat]
 
     def bronnen(self) -> list[str]:
         """Source codes this indicator's teller comes from (``leefbaarometer`` → wijk + buurt)."""
@@ -199,6 +223,7 @@ class Catalogus:
                     "kader_item": i.kader_item,
                     "definitiebreuk": i.definitiebreuk,
                     "opmerking": i.opmerking,
+                    "precisie": i.nauwkeurigheid,
                     "catalogusbestand": i.bestand,
                 }
             )
@@ -224,6 +249,7 @@ _CATALOGUS_SCHEMA = {
     "kader_item": pl.String,
     "definitiebreuk": pl.String,
     "opmerking": pl.String,
+    "precisie": pl.Float64,
     "catalogusbestand": pl.String,
 }
 
@@ -234,7 +260,7 @@ _VARIABELE_VELDEN = {
 _INDICATOR_VELDEN = {
     "code", "naam", "omschrijving", "familie", "actielijn", "thema", "bron", "maat", "eenheid",
     "richting", "teller", "noemer", "noemer_bron", "dekking_basis", "minimum_basis", "kader_item",
-    "definitiebreuk", "opmerking",
+    "definitiebreuk", "opmerking", "precisie",
 }  # fmt: skip
 _VERPLICHT = (
     "code",
@@ -353,8 +379,17 @@ def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
         kader_item=ruw.get("kader_item"),
         definitiebreuk=ruw.get("definitiebreuk"),
         opmerking=ruw.get("opmerking"),
+        precisie=_precisie(bestand, nr, ruw.get("precisie")),
         bestand=bestand.name,
     )
+
+
+def _precisie(bestand: Path, nr: int, waarde: Any) -> float | None:
+    if waarde is None:
+        return None
+    if isinstance(waarde, bool) or not isinstance(waarde, int | float) or not waarde > 0:
+        raise _fout(bestand, nr, "precisie", f"{waarde!r} is geen positief getal")
+    return float(waarde)
 
 
 def laad_catalogus(map_: Path | None = None) -> Catalogus:

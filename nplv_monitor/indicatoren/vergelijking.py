@@ -3,7 +3,11 @@
 - waarde_nederland / verschil_nederland: the NL00 value of the same indicator and peiljaar;
 - basisjaar: per indicator the first peiljaar from ``basisjaar_vanaf`` (default 2018) with a
   published value for Nederland, or a fixed year; waarde_basisjaar, verandering_sinds_basis,
-  verschil_nederland_basisjaar and verandering_verschil follow from it (gebiedseffect only);
+  verschil_nederland_basisjaar and verandering_verschil follow from it (gebiedseffect only). In
+  the basisjaar itself there is one measurement, so no change (null, not 0);
+- kloof_wordt: the verdict on the gap to Nederland, by the *absolute* gap |gebied − Nederland|
+  in the peiljaar against the basisjaar, "gelijk" within the indicator's precision (the one place
+  the verdict is computed; the view and the report read this column);
 - percentiel_wijken: share of all wijken of the country with a value at or below the gebied's
   (same indicator and peiljaar), 0–100 (gebiedseffect only); empty where the source covers less
   than 90% of the country's wijken (e.g. the police extract of the 19 NPLV gemeenten);
@@ -61,11 +65,62 @@ def met_basisjaar(
         )
         .join(in_basis, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
         .with_columns(
-            verandering_sinds_basis=pl.col("waarde") - pl.col("waarde_basisjaar"),
-            verandering_verschil=pl.col("verschil_nederland")
-            - pl.col("verschil_nederland_basisjaar"),
+            # the basisjaar row is the only measurement so far: no change, not a change of 0
+            **{
+                k: pl.when(pl.col("peiljaar") > pl.col("basisjaar")).then(v)
+                for k, v in {
+                    "verandering_sinds_basis": pl.col("waarde") - pl.col("waarde_basisjaar"),
+                    "verandering_verschil": pl.col("verschil_nederland")
+                    - pl.col("verschil_nederland_basisjaar"),
+                }.items()
+            }
         )
     )
+
+
+#: Values of kloof_wordt (schemas/monitor.indicatorwaarden.yaml).
+KLEINER, GROTER, GELIJK, GEEN_TWEEDE_METING = "kleiner", "groter", "gelijk", "geen tweede meting"
+
+
+def kloof_oordeel(tolerantie: pl.Expr) -> pl.Expr:
+    """The verdict on the gap to Nederland for a row of :func:`met_basisjaar`'s output.
+
+    The gap is the distance |gebied − Nederland|, whatever the side: an area below Nederland
+    whose difference goes from −0,342 to −0,270 comes closer (kleiner), although the signed
+    difference rose. ``tolerantie`` (the indicator's precision, same unit) bounds "gelijk":
+    a change of the distance within it cannot be told from rounding of the published values.
+    Null where there is nothing to judge: Nederland itself, no value, no basisjaar, or no
+    value of the area in the basisjaar.
+    """
+    verschil = pl.col("verschil_nederland").abs() - pl.col("verschil_nederland_basisjaar").abs()
+    te_beoordelen = (
+        (pl.col("gebied_code") != "NL00")
+        & (pl.col("status") == "ok")
+        & pl.col("waarde").is_not_null()
+        & pl.col("basisjaar").is_not_null()
+    )
+    return (
+        pl.when(~te_beoordelen.fill_null(False))
+        .then(None)
+        .when(pl.col("peiljaar") == pl.col("basisjaar"))
+        .then(pl.lit(GEEN_TWEEDE_METING))
+        .when(verschil.is_null())
+        .then(None)
+        .when(verschil.abs() <= tolerantie)
+        .then(pl.lit(GELIJK))
+        .when(verschil < 0)
+        .then(pl.lit(KLEINER))
+        .otherwise(pl.lit(GROTER))
+        .cast(pl.String)
+    )
+
+
+def met_kloof(df: pl.DataFrame, precisie: dict[str, float]) -> pl.DataFrame:
+    """Add ``kloof_wordt`` (see :func:`kloof_oordeel`) with each indicator's precision."""
+    tolerantie = pl.col("indicator_code").replace_strict(
+        precisie, default=None, return_dtype=pl.Float64
+    )
+    return df.with_columns(kloof_wordt=kloof_oordeel(tolerantie))
 
 
 #: A rank "among all wijken of the country" needs values for nearly all of them; a source that

@@ -142,6 +142,9 @@ def indicatorwaarden(
     effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
     df = vergelijking.met_nederland(df)
     df = vergelijking.met_basisjaar(df, effect, vanaf=basisjaar_vanaf, vast=basisjaar)
+    df = vergelijking.met_kloof(
+        df, {i.code: i.nauwkeurigheid for i in catalogus.van_familie(*families)}
+    )
     landelijk = (
         referentiebevolking(metingen)["indelingsjaar"].unique().sort().to_list()
         if metingen.height
@@ -177,6 +180,7 @@ def indicatorwaarden(
                     "verandering_sinds_basis",
                     "verschil_nederland_basisjaar",
                     "verandering_verschil",
+                    "kloof_wordt",
                     "percentiel_wijken",
                 )
             },
