@@ -29,7 +29,22 @@ def _tekst(waarde: str) -> str:
     return "'" + waarde.replace("'", "''") + "'"
 
 
-def _gebied_vergelijking(_: duckdb.DuckDBPyConnection) -> str:
+def _precisie(con: duckdb.DuckDBPyConnection, indicator: str) -> tuple[str, str]:
+    """(join, expression) giving the precision of the indicator in column ``indicator`` from
+    monitor.indicatoren, when the file has the catalogue (a publication of only some stages may
+    not: then the expression is NULL)."""
+    if not edities.bestaat(con, "pub", "monitor", "indicatoren"):
+        return "", "CAST(NULL AS DOUBLE)"
+    return (
+        f"LEFT JOIN monitor.indicatoren i_p ON i_p.indicator_code = {indicator}",
+        "i_p.precisie",
+    )
+
+
+def _gebied_vergelijking(con: duckdb.DuckDBPyConnection) -> str:
+    # kloof_wordt is computed once, in the engine (indicatoren/vergelijking.py: kloof_oordeel);
+    # the view shows it with the distance change it rests on and the tolerance it used.
+    join, precisie = _precisie(con, "f.indicator_code")
     return f"""
     SELECT f.gebied_code, g.gebied_naam, f.indicator_code, f.familie, f.actielijn, f.peiljaar,
            f.eenheid, f.status, f.status_toelichting, f.waarde, f.dekking,
@@ -40,10 +55,11 @@ def _gebied_vergelijking(_: duckdb.DuckDBPyConnection) -> str:
            f.basisjaar, f.waarde_basisjaar, f.verandering_sinds_basis AS trend_sinds_basis,
            f.verschil_nederland_basisjaar AS kloof_nederland_basisjaar,
            f.verandering_verschil AS verandering_kloof,
-           CASE WHEN f.verandering_verschil IS NULL THEN NULL
-                WHEN f.verandering_verschil < 0 THEN 'kleiner'
-                WHEN f.verandering_verschil > 0 THEN 'groter'
-                ELSE 'gelijk' END AS kloof_wordt,
+           CASE WHEN f.peiljaar > f.basisjaar
+                THEN abs(f.verschil_nederland) - abs(f.verschil_nederland_basisjaar)
+           END AS verandering_afstand_nederland,
+           {precisie} AS kloof_tolerantie,
+           f.kloof_wordt,
            f.percentiel_wijken, f.bron_tabel, f.bron_variabele
     FROM {IW} f
     JOIN ref.gebieden g ON g.gebied_code = f.gebied_code
@@ -53,6 +69,7 @@ def _gebied_vergelijking(_: duckdb.DuckDBPyConnection) -> str:
          AND r.indicator_code = f.indicator_code AND r.peiljaar = f.peiljaar
     LEFT JOIN {IW} nl ON nl.gebied_code = 'NL00'
          AND nl.indicator_code = f.indicator_code AND nl.peiljaar = f.peiljaar
+    {join}
     WHERE f.gebied_soort = 'focusgebied'
     """
 
@@ -119,19 +136,32 @@ def _edities_overzicht(con: duckdb.DuckDBPyConnection) -> str:
     """
 
 
-def _revisies(_: duckdb.DuckDBPyConnection) -> str:
-    return """
-    SELECT h.gebied_code, h.indicator_code, h.peiljaar, h.editie_id, e.rapportagejaar,
-           e.gepubliceerd_op, h.status, h.waarde,
-           lag(h.editie_id) OVER w AS vorige_editie_id,
-           lag(h.waarde) OVER w AS waarde_vorige_editie,
-           h.waarde - lag(h.waarde) OVER w AS herziening,
-           (lag(h.editie_id) OVER w IS NOT NULL
-            AND h.waarde IS DISTINCT FROM lag(h.waarde) OVER w) AS herzien
-    FROM publicatie.indicatorwaarden_historie h
-    JOIN publicatie.edities e USING (editie_id)
-    WINDOW w AS (PARTITION BY h.gebied_code, h.indicator_code, h.peiljaar
-                 ORDER BY e.gepubliceerd_op)
+def _revisies(con: duckdb.DuckDBPyConnection) -> str:
+    # A revision is a change beyond the indicator's precision (monitor.indicatoren.precisie):
+    # two builds of unchanged inputs differ by ~1e-13 relative (polars sums in no fixed order),
+    # which is not a revision. Without a catalogue in the file, only that float noise is ignored.
+    join, precisie = _precisie(con, "h.indicator_code")
+    return f"""
+    SELECT gebied_code, indicator_code, peiljaar, editie_id, rapportagejaar, gepubliceerd_op,
+           status, waarde, vorige_editie_id, waarde_vorige_editie,
+           waarde - waarde_vorige_editie AS herziening,
+           (vorige_editie_id IS NOT NULL
+            AND CASE WHEN waarde IS NULL OR waarde_vorige_editie IS NULL
+                     THEN (waarde IS NULL) <> (waarde_vorige_editie IS NULL)
+                     ELSE abs(waarde - waarde_vorige_editie) > coalesce(
+                         precisie, 1e-9 * greatest(abs(waarde), abs(waarde_vorige_editie)))
+                END) AS herzien
+    FROM (
+        SELECT h.gebied_code, h.indicator_code, h.peiljaar, h.editie_id, e.rapportagejaar,
+               e.gepubliceerd_op, h.status, h.waarde, {precisie} AS precisie,
+               lag(h.editie_id) OVER w AS vorige_editie_id,
+               lag(h.waarde) OVER w AS waarde_vorige_editie
+        FROM publicatie.indicatorwaarden_historie h
+        JOIN publicatie.edities e USING (editie_id)
+        {join}
+        WINDOW w AS (PARTITION BY h.gebied_code, h.indicator_code, h.peiljaar
+                     ORDER BY e.gepubliceerd_op)
+    )
     """
 
 
