@@ -50,9 +50,18 @@ def test_afwijking_met_en_zonder_richting() -> None:
     assert opmaak.afwijking(10.1, 10.0, "hoger_beter").sleutel == "gelijk"
     assert opmaak.afwijking(12.0, 10.0, None).sleutel == "hoger"
     assert opmaak.afwijking(None, 10.0, None).sleutel == "geen"
-    assert opmaak.kloof_tekst(-0.5) == "kloof kleiner"
-    assert opmaak.kloof_tekst(0.5) == "kloof groter"
+
+
+def test_kloof_tekst_leest_het_oordeel_en_rekent_niet_opnieuw() -> None:
+    # The verdict is the engine's column kloof_wordt (tests/test_kloof.py checks it against the
+    # absolute gap); the text only names it. A signed change is not a verdict: refused.
+    assert opmaak.kloof_tekst("kleiner") == "kloof kleiner"
+    assert opmaak.kloof_tekst("groter") == "kloof groter"
+    assert opmaak.kloof_tekst("gelijk") == "kloof gelijk (binnen de precisie)"
+    assert opmaak.kloof_tekst("geen tweede meting") == "geen tweede meting"
     assert opmaak.kloof_tekst(None) == "onbekend"
+    with pytest.raises(KeyError):
+        opmaak.kloof_tekst(-0.5)  # type: ignore[arg-type]
 
 
 def test_grafiek_as_in_nederlandse_notatie_zonder_urls() -> None:

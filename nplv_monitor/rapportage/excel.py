@@ -168,7 +168,7 @@ def _vergelijkingsblad(
             Kolom("Verschil met Nederland", 14),
             Kolom("Basisjaar", 9),
             Kolom("Verandering sinds basisjaar", 14),
-            Kolom("Verandering kloof met Nederland", 14),
+            Kolom("Verandering verschil met Nederland", 14),
             Kolom("Kloof", 13),
             Kolom("Aantal focusgebieden", 11),
         ]
@@ -218,8 +218,8 @@ def _vergelijkingsblad(
                 num(k + 1, hr.get("basisjaar"), f.jaar)
                 num(k + 2, hr.get("verandering_sinds_basis"))
                 num(k + 3, hr.get("verandering_verschil"))
-                if hr.get("verandering_verschil") is not None:
-                    ws.write_string(rij, k + 4, opmaak.kloof_tekst(hr["verandering_verschil"]))
+                if hr.get("basisjaar") is not None:
+                    ws.write_string(rij, k + 4, opmaak.kloof_tekst(hr.get("kloof_wordt")))
                 num(k + 5, hr.get("aantal_gebieden"), f.geheel)
             k += 6
         else:

@@ -471,7 +471,7 @@ class _Rapport:
                         "verandering": opmaak.verschil(
                             f.get("verandering_sinds_basis"), i["eenheid"]
                         ),
-                        "kloof": opmaak.kloof_tekst(f.get("verandering_verschil"))
+                        "kloof": opmaak.kloof_tekst(f.get("kloof_wordt"))
                         if f.get("basisjaar")
                         else "–",
                         "dekking": opmaak.aandeel(f.get("dekking")),

@@ -164,11 +164,18 @@ def afwijking(x: float | None, nederland: float | None, richting: str | None = N
     return KLASSEN["veel_slechter" if groot else "slechter"]
 
 
-def kloof_tekst(verandering_verschil: float | None) -> str:
-    """Reading of the change in the gap to Nederland since the baseline (negative = narrower)."""
-    if not _geldig(verandering_verschil):
+#: Reading of monitor.indicatorwaarden.kloof_wordt (computed once, in the indicator engine:
+#: indicatoren/vergelijking.py); the report and the workbook never recompute the verdict.
+KLOOF_TEKSTEN = {
+    "kleiner": "kloof kleiner",
+    "groter": "kloof groter",
+    "gelijk": "kloof gelijk (binnen de precisie)",
+    "geen tweede meting": "geen tweede meting",
+}
+
+
+def kloof_tekst(kloof_wordt: str | None) -> str:
+    """The verdict on the gap to Nederland in words, from the column ``kloof_wordt``."""
+    if kloof_wordt is None:
         return "onbekend"
-    assert verandering_verschil is not None
-    if abs(verandering_verschil) < 1e-9:
-        return "kloof gelijk"
-    return "kloof kleiner" if verandering_verschil < 0 else "kloof groter"
+    return KLOOF_TEKSTEN[kloof_wordt]

@@ -15,7 +15,10 @@ LEESWIJZER_EXCEL = [
     "Elke waarde komt ongewijzigd uit het gepubliceerde DuckDB-bestand (tabel monitor.indicatorwaarden).",
     "ok = gepubliceerd; onderdrukt = dekking of basis te klein (reden in de toelichting); "
     "ontbreekt = de bron vult de variabele niet.",
-    "Verandering kloof met Nederland: negatief = het verschil met Nederland is kleiner geworden.",
+    "Verandering verschil met Nederland: (gebied − Nederland) nu min hetzelfde verschil in het "
+    "basisjaar, met teken. Kloof: of de afstand tot Nederland kleiner of groter is geworden, "
+    "ongeacht aan welke kant van Nederland het gebied ligt; 'gelijk' = binnen de precisie van de "
+    "indicator; 'geen tweede meting' = het basisjaar zelf.",
     "Percentiel onder alle wijken: plaats van het gebied tussen alle wijken van Nederland (0–100).",
     "Rij 4 van elk blad geeft de gebiedscodes van de waardekolommen (zoals in ref.gebieden).",
 ]
