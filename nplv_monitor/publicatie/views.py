@@ -169,7 +169,9 @@ VIEWS: tuple[View, ...] = (
     View(
         "publicatie.gebied_vergelijking",
         "Per focusgebied, indicator en peiljaar: de waarde naast de eigen gemeente, de rest van de "
-        "gemeente en Nederland, de kloof met Nederland en de trend sinds het basisjaar.",
+        "gemeente en Nederland, de kloof met Nederland en de trend sinds het basisjaar. kloof_wordt "
+        "oordeelt naar de afstand |gebied - Nederland| (kleiner, groter, gelijk binnen "
+        "kloof_tolerantie, geen tweede meting).",
         (IW, "ref.gebieden"),
         _gebied_vergelijking,
     ),
@@ -202,7 +204,9 @@ VIEWS: tuple[View, ...] = (
     View(
         "publicatie.revisies",
         "Per gebied, indicator en peiljaar de waarde in elke editie naast die in de editie ervoor: "
-        "wat vorig jaar is gerapporteerd naast de herziene cijfers.",
+        "wat vorig jaar is gerapporteerd naast de herziene cijfers. herzien = de waarde verschilt "
+        "meer dan de precisie van de indicator (monitor.indicatoren.precisie), of verschijnt of "
+        "verdwijnt.",
         (edities.HISTORIE, edities.EDITIES),
         _revisies,
     ),
