@@ -18,17 +18,19 @@ def _tekst(waarde: str) -> str:
 
 def beschrijvingen(naam: str) -> tuple[str, dict[str, str]] | None:
     """(table description, column descriptions) for table ``schema.tabel``, if documented."""
-    if naam == edities.HISTORIE:
+    if naam == edities.WIJZIGINGEN:
         basis = beschrijvingen("monitor.indicatorwaarden")
         if basis is None:
             return None
         kolommen = {
-            "editie_id": "Editie waarin deze waarde is gepubliceerd (zie publicatie.edities)"
+            "editie_id": "Eerste editie die deze waarde publiceerde (zie publicatie.edities)",
+            "vervangen_in": "Eerste editie die deze waarde niet meer had (leeg: nog actueel)",
         }
         kolommen.update(basis[1])
         return (
-            "De indicatorwaarden van elke gepubliceerde editie, naast elkaar bewaard (sleutel: "
-            "editie_id + gebied_code, indicator_code, peiljaar)",
+            "Elke gepubliceerde indicatorwaarde één keer, met de edities waarin ze gold; de view "
+            f"{edities.HISTORIE} geeft per editie alle waarden (sleutel: editie_id + "
+            "gebied_code, indicator_code, peiljaar)",
             kolommen,
         )
     if not validatie.schema_pad(naam).exists():

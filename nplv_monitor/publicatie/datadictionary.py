@@ -63,17 +63,19 @@ def _tabel_sectie(naam: str) -> list[str]:
 
 
 def _historie_sectie() -> list[str]:
-    info = commentaar.beschrijvingen(edities.HISTORIE)
+    info = commentaar.beschrijvingen(edities.WIJZIGINGEN)
     if info is None:
         return []
     omschrijving, _ = info
     regels = [
-        f"### `{edities.HISTORIE}`",
+        f"### `{edities.WIJZIGINGEN}`",
         "",
         omschrijving,
         "",
-        "Kolommen: `editie_id` plus alle kolommen van `monitor.indicatorwaarden` "
-        "(kolommen die in een latere editie bijkomen, zijn leeg voor eerdere edities).",
+        "Kolommen: `editie_id`, `vervangen_in` plus alle kolommen van "
+        "`monitor.indicatorwaarden` (kolommen die in een latere editie bijkomen, zijn leeg voor "
+        f"eerdere edities). De view `{edities.HISTORIE}` heeft `editie_id` plus die kolommen, "
+        "één rij per editie en waarde.",
         "",
     ]
     return regels

@@ -21,15 +21,19 @@ import polars as pl
 from nplv_monitor import __version__, validatie
 from nplv_monitor.db import lees, verbind
 from nplv_monitor.errors import NplvFout, TabelOntbreekt
+from nplv_monitor.publicatie import historie
 from nplv_monitor.werktabellen import aanwezig
 
 EDITIES = "publicatie.edities"
 BESTANDEN = "publicatie.editie_bestanden"
-HISTORIE = "publicatie.indicatorwaarden_historie"
+HISTORIE = historie.HISTORIE
+WIJZIGINGEN = historie.WIJZIGINGEN
 #: Written by every bron asset together with its table: the files it read, with their sha256.
 HERKOMST = "bron.herkomst"
 INDICATORWAARDEN = ("monitor", "indicatorwaarden")
 TELLINGEN = ("aantal_indicatorwaarden", "aantal_ok", "aantal_onderdrukt", "aantal_ontbreekt")
+#: Inputs that are not files in bron.herkomst: the areas' returns from the drop folder, as read.
+WERK_INVOER = ("realisatie.retouren_historie", "realisatie.retouren_afgewezen")
 
 
 @dataclass(frozen=True)
@@ -107,12 +111,50 @@ def snapshot_bestanden(werk_db: Path) -> list[SnapshotBestand]:
 
 
 def bestaat(con: duckdb.DuckDBPyConnection, db: str, schema: str, tabel: str) -> bool:
+    """Whether ``db.schema.tabel`` exists as a table or a view."""
+    rij = con.execute(
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 "
+        "AND table_name = $3) + (SELECT count(*) FROM duckdb_views() WHERE database_name = $1 "
+        "AND schema_name = $2 AND view_name = $3)",
+        [db, schema, tabel],
+    ).fetchall()[0]
+    return bool(rij and rij[0])
+
+
+def _is_tabel(con: duckdb.DuckDBPyConnection, db: str, naam: str) -> bool:
+    schema, tabel = naam.split(".")
     rij = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
         "AND table_name = ?",
         [db, schema, tabel],
     ).fetchall()[0]
     return bool(rij and rij[0])
+
+
+def werk_invoer_sha256(werk_db: Path) -> str:
+    """A fingerprint of the inputs that are not files in ``bron.herkomst`` (``WERK_INVOER``: the
+    returns as read from the drop folder), over their rows in any order."""
+    delen = []
+    with verbind(werk_db, read_only=True) as con:
+        tabellen = aanwezig(con)
+        for naam in WERK_INVOER:
+            if naam not in tabellen:
+                delen.append(f"{naam} -")
+                continue
+            rij = con.execute(
+                f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {naam} t"
+            ).fetchall()[0]
+            delen.append(f"{naam} {rij[0]} {rij[1]}")
+    return hashlib.sha256("\n".join(delen).encode()).hexdigest()
+
+
+def vingerafdruk(
+    snapshot_sha256: str, werk_invoer: str, codeversie: str, rapportagejaar: int
+) -> str:
+    """What makes an edition: its inputs, the code that computed it, and its rapportagejaar.
+    Two builds with the same fingerprint publish the same figures (docs/orkestratie.md)."""
+    regels = f"invoer {snapshot_sha256}\nretouren {werk_invoer}\ncode {codeversie}\n"
+    return hashlib.sha256(f"{regels}rapportagejaar {rapportagejaar}\n".encode()).hexdigest()
 
 
 def _telling(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
@@ -147,26 +189,100 @@ def telling_van(rij: pl.DataFrame) -> dict[str, int | None]:
     return {k: rij[k][0] for k in TELLINGEN}
 
 
+def _edities_van_vorige(con: duckdb.DuckDBPyConnection, vorige: bool) -> None:
+    """pub.publicatie.edities := the previous editions, numbered in publication order.
+
+    A file published before editions had a volgnummer (or a mark) gets them here, once.
+    """
+    sch = validatie.schema(EDITIES)
+    kolommen = ", ".join(
+        f'CAST(NULL AS {_duck_type(str(c.dtype))}) AS "{k}"' for k, c in sch.columns.items()
+    )
+    delen = [f"(SELECT {kolommen} LIMIT 0)"]
+    if vorige and bestaat(con, "vorige", "publicatie", "edities"):
+        delen.append("SELECT * FROM vorige.publicatie.edities")
+    con.execute(
+        "CREATE TABLE pub.publicatie.edities AS SELECT * REPLACE ("
+        "coalesce(volgnummer, row_number() OVER (ORDER BY gepubliceerd_op)) AS volgnummer, "
+        "coalesce(gerapporteerd, false) AS gerapporteerd) FROM ("
+        + " UNION ALL BY NAME ".join(delen)
+        + ")"
+    )
+
+
+def _duck_type(dtype: str) -> str:
+    if dtype.startswith("Datetime"):
+        return "TIMESTAMPTZ"
+    return {"String": "VARCHAR", "Int64": "BIGINT", "Boolean": "BOOLEAN"}.get(dtype, "VARCHAR")
+
+
+def _historie(con: duckdb.DuckDBPyConnection, editie: Editie, vorige: bool) -> None:
+    """pub's value history: the previous file's, plus this edition's values (historie.py)."""
+    if vorige and _is_tabel(con, "vorige", WIJZIGINGEN):
+        con.execute(f"CREATE TABLE pub.{WIJZIGINGEN} AS SELECT * FROM vorige.{WIJZIGINGEN}")
+    elif vorige and _is_tabel(con, "vorige", HISTORIE):
+        # A file from before the history stored each value once: every edition's full set of
+        # values, converted edition by edition (oldest first) into validity rows.
+        oud = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT editie_id FROM pub.publicatie.edities ORDER BY volgnummer"
+            ).fetchall()
+        ]
+        historie.maak_tabel(con, "pub", f"(SELECT * EXCLUDE (editie_id) FROM vorige.{HISTORIE})")
+        for eid in oud:
+            historie.voeg_editie_toe(
+                con,
+                "pub",
+                eid,
+                f"SELECT * EXCLUDE (editie_id) FROM vorige.{HISTORIE} WHERE editie_id = '{eid}'",
+            )
+    if bestaat(con, "werk", *INDICATORWAARDEN):
+        bron = "SELECT * FROM werk.monitor.indicatorwaarden"
+        if not _is_tabel(con, "pub", WIJZIGINGEN):
+            historie.maak_tabel(con, "pub", f"({bron})")
+        historie.voeg_editie_toe(con, "pub", editie.editie_id, bron)
+    elif _is_tabel(con, "pub", WIJZIGINGEN):  # this edition has no values: all are replaced
+        con.execute(
+            f"UPDATE pub.{WIJZIGINGEN} SET vervangen_in = ? WHERE vervangen_in IS NULL",
+            [editie.editie_id],
+        )
+    if _is_tabel(con, "pub", WIJZIGINGEN):
+        historie.maak_view(con, "pub")
+
+
 def schrijf(
-    con: duckdb.DuckDBPyConnection, editie: Editie, *, vorige: bool
+    con: duckdb.DuckDBPyConnection,
+    editie: Editie,
+    *,
+    vorige: bool,
+    vingerafdruk: str = "",
+    codeversie: str = "",
 ) -> tuple[int, pl.DataFrame]:
     """Write the edition tables into ``pub``; return the number of editions and the new row.
 
     ``con`` has ``werk`` (this run's tables), ``pub`` (the new file) and, when ``vorige`` is true,
-    ``vorige`` (the previous published file, read-only) attached.
+    ``vorige`` (the pipeline's verified copy of the previous publication, read-only) attached.
     """
     con.execute("CREATE SCHEMA IF NOT EXISTS pub.publicatie")
+    _edities_van_vorige(con, vorige)
+    volg = con.execute("SELECT coalesce(max(volgnummer), 0) + 1 FROM pub.publicatie.edities")
+    volgnummer = int(volg.fetchall()[0][0])
     rij = pl.DataFrame(
         {
             "editie_id": [editie.editie_id],
+            "volgnummer": [volgnummer],
             "rapportagejaar": [editie.rapportagejaar],
             "gepubliceerd_op": [editie.gepubliceerd_op],
             "run_id": [editie.run_id],
             "snapshot_sha256": [editie.snapshot_sha256],
             **{k: [v] for k, v in _telling(con).items()},
             "nplv_monitor_versie": [__version__],
+            "codeversie": [codeversie or __version__],
+            "vingerafdruk": [vingerafdruk or None],
+            "gerapporteerd": [False],
         },
-        schema_overrides=dict.fromkeys(TELLINGEN, pl.Int64),
+        schema_overrides={**dict.fromkeys(TELLINGEN, pl.Int64), "vingerafdruk": pl.String},
     )
     rij = validatie.valideer(rij, EDITIES)
     bestanden = validatie.valideer(
@@ -188,14 +304,11 @@ def schrijf(
     )
     con.register("_nplv_editie", rij.to_arrow())
     con.register("_nplv_bestanden", bestanden.to_arrow())
-    _voeg_samen(con, EDITIES, "SELECT * FROM _nplv_editie", vorige)
+    con.execute("INSERT INTO pub.publicatie.edities BY NAME SELECT * FROM _nplv_editie")
     _voeg_samen(con, BESTANDEN, "SELECT * FROM _nplv_bestanden", vorige)
-    nieuw = None
-    if bestaat(con, "werk", *INDICATORWAARDEN):
-        nieuw = f"SELECT '{editie.editie_id}' AS editie_id, * FROM werk.monitor.indicatorwaarden"
-    _voeg_samen(con, HISTORIE, nieuw, vorige)
     con.unregister("_nplv_editie")
     con.unregister("_nplv_bestanden")
+    _historie(con, editie, vorige)
     n = con.execute("SELECT count(*) FROM pub.publicatie.edities").fetchall()[0]
     return (int(n[0]) if n else 0), rij
 

@@ -29,7 +29,7 @@ import duckdb
 import filelock
 
 from nplv_monitor.errors import NplvFout
-from nplv_monitor.publicatie import commentaar, edities, views
+from nplv_monitor.publicatie import codeversie, commentaar, edities, register, verificatie, views
 
 #: DuckDB 2.0 writes storage version v2.0.0 by default, which 1.x clients cannot read.
 STORAGE_VERSION = "v1.5.0"
@@ -60,6 +60,8 @@ class Publicatie:
     opslagversie: str
     telling: dict[str, int | None]
     opmerkingen: list[str] = field(default_factory=list)
+    #: True when nothing changed since the newest edition and no edition was made.
+    ongewijzigd: bool = False
 
 
 def lock_pad(doel: Path) -> Path:
@@ -114,28 +116,25 @@ def _sql_tekst(waarde: str) -> str:
     return "'" + waarde.replace("'", "''") + "'"
 
 
-def _attach_vorige(con: duckdb.DuckDBPyConnection, doel: Path) -> str | None:
-    """Attach the previous edition read-only as ``vorige``; return where it came from.
-
-    An analyst holding the published file open read-write keeps a conflicting lock on it; then the
-    newest vintage (a byte copy the pipeline made of that same file, which nobody writes) is read.
-    """
+def _legacy_vorige(doel: Path) -> Path | None:
+    """Without a register: the previous file to take history from once (the published file, or
+    the newest dated copy when an analyst holds it open read-write)."""
     kandidaten = [doel, *sorted((doel.parent / EDITIES_MAP).glob("*.duckdb"), reverse=True)]
     for pad in kandidaten:
         if not pad.exists():
             continue
         try:
-            con.execute(f"ATTACH {_sql_tekst(str(pad))} AS vorige (READ_ONLY)")
+            duckdb.connect(str(pad), read_only=True).close()
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 continue
             raise PublicatieFout(
                 f"Het vorige gepubliceerde bestand {pad} is onleesbaar: {exc}"
             ) from exc
-        return str(pad)
+        return pad
     if doel.exists():
         raise PublicatieFout(
-            f"Het vorige bestand {doel} is vergrendeld en er is geen vintage in "
+            f"Het vorige bestand {doel} is vergrendeld en er is geen kopie in "
             f"{doel.parent / EDITIES_MAP}; de eerdere edities kunnen niet worden meegenomen."
         )
     return None
@@ -160,6 +159,59 @@ def _verplaats_wal(doel: Path) -> str | None:
     )
 
 
+def kopie_naam(editie_id: str) -> str:
+    return f"nplv_monitor_{editie_id}.duckdb"
+
+
+def controleer_geschiedenis(doel: Path) -> tuple[register.Register | None, verificatie.Staat]:
+    """Read the register and verify the files against it. Only call under the lock."""
+    reg = register.lees(doel.parent / EDITIES_MAP)
+    legacy = _legacy_vorige(doel) if reg is None or reg.huidig is None else None
+    return reg, verificatie.controleer(reg, doel, legacy)
+
+
+def zet_in_plaats(
+    tmp: Path, doel: Path, reg: register.Register | None, vastlegging: register.Vastlegging
+) -> tuple[Path, str | None]:
+    """Make ``tmp`` the published file: the pipeline's byte copy, the register, the swap.
+
+    Order (crash-safe): the copy is made and fsynced and recorded as the register's candidate
+    *before* ``os.replace`` swaps the file in; after the swap the candidate becomes current and
+    earlier copies are removed (their history is in the new file). Returns (copy, WAL message).
+    """
+    map_ = doel.parent
+    edities_map = map_ / EDITIES_MAP
+    edities_map.mkdir(parents=True, exist_ok=True)
+    kopie = edities_map / vastlegging.kopie
+    kopie_tmp = edities_map / f"{tmp.name[: -len(TMP_SUFFIX)]}-kopie{TMP_SUFFIX}"
+    try:
+        _fsync(tmp)
+        # The copy is made *before* the swap: if an analyst later writes into the published
+        # file, the copy still holds exactly what was published.
+        shutil.copyfile(tmp, kopie_tmp)
+        _fsync(kopie_tmp)
+        os.replace(kopie_tmp, kopie)
+        _fsync(edities_map)
+        reg = reg or register.Register(register.register_pad(edities_map))
+        reg.kandidaat = vastlegging
+        reg.schrijf()
+        os.replace(tmp, doel)
+        wal = _verplaats_wal(doel)
+        _fsync(map_)
+    except BaseException:
+        for p in (tmp, kopie_tmp, tmp.with_name(tmp.name + ".wal")):
+            p.unlink(missing_ok=True)
+        raise
+    reg.huidig, reg.kandidaat = vastlegging, None
+    reg.logboek.append(vastlegging)
+    reg.schrijf()
+    for oud in edities_map.glob("nplv_monitor_*.duckdb"):
+        if oud != kopie:  # earlier copies (and pre-register dated copies): history is in kopie
+            oud.unlink(missing_ok=True)
+    _fsync(edities_map)
+    return kopie, wal
+
+
 def publiceer(
     werk_db: Path,
     doel: Path,
@@ -168,24 +220,31 @@ def publiceer(
     run_id: str,
     snapshot: list[edities.SnapshotBestand],
     wachttijd_s: float = 10.0,
+    alleen_bij_wijziging: bool = False,
 ) -> Publicatie:
-    """Copy ``werk_db`` into a new analysts' file at ``doel`` as a new edition; see module doc."""
+    """Copy ``werk_db`` into a new analysts' file at ``doel`` as a new edition; see module doc.
+
+    With ``alleen_bij_wijziging`` no edition is made when the newest one has the same
+    fingerprint (inputs, code version, rapportagejaar): the published file is left alone.
+    """
     if not werk_db.exists():
         raise PublicatieFout(f"Er is niets te publiceren: het werkbestand {werk_db} bestaat niet.")
     map_ = doel.parent
     with publicatieslot(doel, wachttijd_s):
         opmerkingen = [f"Achtergebleven tijdelijk bestand verwijderd: {p}" for p in ruim_op(map_)]
+        reg, staat = controleer_geschiedenis(doel)
+        opmerkingen.extend(staat.meldingen)
         nu = datetime.now(UTC)
         editie = edities.Editie.nieuw(rapportagejaar, nu, run_id, snapshot)
-        vintage = (
-            map_
-            / EDITIES_MAP
-            / f"nplv_monitor_{rapportagejaar}_{nu:%Y%m%dT%H%M%SZ}_{run_id[:8]}.duckdb"
+        versie_code = codeversie.codeversie()
+        vinger = edities.vingerafdruk(
+            editie.snapshot_sha256, edities.werk_invoer_sha256(werk_db), versie_code, rapportagejaar
         )
-        vintage.parent.mkdir(parents=True, exist_ok=True)
+        huidig = reg.huidig if reg else None
+        if alleen_bij_wijziging and huidig is not None and huidig.vingerafdruk == vinger:
+            return _ongewijzigd(reg, staat, doel, opmerkingen)
         uniek = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         tmp = map_ / f"{TMP_PREFIX}{uniek}{TMP_SUFFIX}"
-        vintage_tmp = vintage.parent / f"{TMP_PREFIX}{uniek}-vintage{TMP_SUFFIX}"
         try:
             con = duckdb.connect()
             try:
@@ -194,49 +253,107 @@ def publiceer(
                     f"ATTACH {_sql_tekst(str(tmp))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')"
                 )
                 con.execute("COPY FROM DATABASE werk TO pub")
-                vorige_bron = _attach_vorige(con, doel)
-                aantal, editie_rij = edities.schrijf(con, editie, vorige=vorige_bron is not None)
-                gemaakt = views.maak(con, "pub")
-                commentaar.pas_toe(con, "pub")
-                versie = _controleer(con, gemaakt)
-                tabellen = {
-                    f"{s}.{t}": int(n)
-                    for s, t, n in con.execute(
-                        "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
-                        "WHERE database_name = 'pub' ORDER BY 1, 2"
-                    ).fetchall()
-                }
-                con.execute("CHECKPOINT pub")
+                if staat.bron is not None:
+                    con.execute(f"ATTACH {_sql_tekst(str(staat.bron))} AS vorige (READ_ONLY)")
+                aantal, editie_rij = edities.schrijf(
+                    con,
+                    editie,
+                    vorige=staat.bron is not None,
+                    vingerafdruk=vinger,
+                    codeversie=versie_code,
+                )
+                gemaakt, versie, tabellen = _rond_af(con)
             finally:
                 con.close()
-            _fsync(tmp)
-            # The vintage is a byte copy made *before* the swap: if an analyst later writes into
-            # the published file, the vintage still holds exactly what was published.
-            shutil.copyfile(tmp, vintage_tmp)
-            _fsync(vintage_tmp)
-            os.replace(tmp, doel)
-            wal = _verplaats_wal(doel)
-            os.replace(vintage_tmp, vintage)
-            _fsync(map_)
-            _fsync(vintage.parent)
         except BaseException:
-            for p in (tmp, vintage_tmp, tmp.with_name(tmp.name + ".wal")):
+            for p in (tmp, tmp.with_name(tmp.name + ".wal")):
                 p.unlink(missing_ok=True)
             raise
+        vastlegging = register.Vastlegging(
+            editie.editie_id,
+            register.sha256_van(tmp),
+            kopie_naam(editie.editie_id),
+            vinger,
+            rapportagejaar,
+            nu.isoformat(),
+        )
+        kopie, wal = zet_in_plaats(tmp, doel, reg, vastlegging)
         if wal:
             opmerkingen.append(wal)
         return Publicatie(
             pad=doel,
-            vintage=vintage,
+            vintage=kopie,
             editie=editie,
             tabellen=tabellen,
             views=gemaakt,
             aantal_edities=aantal,
-            vorige_bron=vorige_bron,
+            vorige_bron=str(staat.bron) if staat.bron else None,
             opslagversie=versie,
             telling=edities.telling_van(editie_rij),
             opmerkingen=opmerkingen,
         )
+
+
+def _rond_af(con: duckdb.DuckDBPyConnection) -> tuple[list[str], str, dict[str, int]]:
+    """Views, comments, the check before the swap, a checkpoint: (views, storage, table sizes)."""
+    gemaakt = views.maak(con, "pub")
+    commentaar.pas_toe(con, "pub")
+    versie = _controleer(con, gemaakt)
+    tabellen = {
+        f"{s}.{t}": int(n)
+        for s, t, n in con.execute(
+            "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
+            "WHERE database_name = 'pub' ORDER BY 1, 2"
+        ).fetchall()
+    }
+    con.execute("CHECKPOINT pub")
+    return gemaakt, versie, tabellen
+
+
+def _ongewijzigd(
+    reg: register.Register | None,
+    staat: verificatie.Staat,
+    doel: Path,
+    opmerkingen: list[str],
+) -> Publicatie:
+    """Nothing changed since the newest edition: leave the published file alone (a missing one
+    is put back from the pipeline's copy: there is nothing to disturb)."""
+    assert reg is not None
+    assert reg.huidig is not None
+    kopie = reg.kopie_pad(reg.huidig)
+    if not doel.exists() and staat.bron == kopie:
+        tmp = doel.parent / f"{TMP_PREFIX}{os.getpid()}-herstel{TMP_SUFFIX}"
+        shutil.copyfile(kopie, tmp)
+        _fsync(tmp)
+        os.replace(tmp, doel)
+        _fsync(doel.parent)
+        opmerkingen.append(f"{doel} ontbrak en is teruggezet uit {kopie}.")
+    bron = staat.bron if staat.bron is not None else kopie
+    con = duckdb.connect(str(bron), read_only=True)
+    try:
+        rij = con.sql(
+            f"SELECT * FROM {edities.EDITIES} WHERE editie_id = ?", params=[reg.huidig.editie_id]
+        ).pl()
+        aantal = int(con.execute(f"SELECT count(*) FROM {edities.EDITIES}").fetchall()[0][0])
+    finally:
+        con.close()
+    r = rij.row(0, named=True)
+    editie = edities.Editie(
+        r["editie_id"], r["rapportagejaar"], r["gepubliceerd_op"], r["run_id"], ()
+    )
+    return Publicatie(
+        pad=doel,
+        vintage=kopie,
+        editie=editie,
+        tabellen={},
+        views=[],
+        aantal_edities=aantal,
+        vorige_bron=str(bron),
+        opslagversie="",
+        telling=edities.telling_van(rij),
+        opmerkingen=opmerkingen,
+        ongewijzigd=True,
+    )
 
 
 def _controleer(con: duckdb.DuckDBPyConnection, gemaakt: list[str]) -> str:
