@@ -22,7 +22,7 @@ import filelock
 from nplv_monitor.config import instellingen
 from nplv_monitor.errors import NplvFout
 from nplv_monitor.orkestratie import jobs, partities
-from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
+from nplv_monitor.publicatie.assets import PUBLICATIE_KEY, TAG_NIEUWE_EDITIE
 
 BUILD_LOCK = "build.lock"
 #: Metadata key under which the returns asset lists the rejected files (realisatie/assets.py).
@@ -62,7 +62,8 @@ class Samenvatting:
             rijen = f"{s.rijen:>10,} rijen".replace(",", ".") if s.rijen is not None else " " * 16
             regels.append(f"  {s.asset:<45} {rijen}   ({s.run})")
         p = self.publicatie
-        if p:
+        regels.extend(_editie_tekst(p))
+        if p and not p.get("ongewijzigd"):
             regels.append(f"Bestand voor analisten: {p.get('pad')}")
             regels.append(
                 f"  editie {p.get('editie_id')} ({p.get('aantal_edities')} edities in het bestand)"
@@ -85,6 +86,20 @@ class Samenvatting:
             regels.append("Rapport: geen (er is geen asset in groep rapportage)")
         regels.extend(_geweigerd_tekst(self.geweigerd))
         return "\n".join(regels)
+
+
+def _editie_tekst(p: dict[str, Any]) -> list[str]:
+    """No new edition (nothing changed), and what the publication reported (a published file
+    changed by someone else, a WAL moved aside)."""
+    regels = [f"LET OP: {o}" for o in p.get("opmerkingen") or []]
+    if p.get("ongewijzigd"):
+        regels.insert(
+            0,
+            f"Niets veranderd: invoer, codeversie en rapportagejaar zijn gelijk aan die van editie "
+            f"{p.get('editie_id')}; {p.get('pad')} is niet aangeraakt (een nieuwe editie "
+            "afdwingen: nplv-monitor build --nieuwe-editie).",
+        )
+    return regels
 
 
 def _geweigerd_tekst(geweigerd: list[dict[str, Any]]) -> list[str]:
@@ -170,6 +185,7 @@ def bouw(
     definitions: dg.Definitions | None = None,
     melden: Callable[[str], None] = print,
     wachttijd_s: float = 5.0,
+    nieuwe_editie: bool = False,
 ) -> Samenvatting:
     """Build (materialize) every asset of ``definitions`` for one rapportagejaar, in order."""
     if definitions is None:
@@ -200,12 +216,17 @@ def bouw(
             "rechten aan; er is niets gebouwd of gepubliceerd."
         ) from None
     try:
-        return _bouw(definitions, jaar, melden)
+        return _bouw(definitions, jaar, melden, nieuwe_editie)
     finally:
         slot.release()
 
 
-def _bouw(definitions: dg.Definitions, jaar: int, melden: Callable[[str], None]) -> Samenvatting:
+def _bouw(
+    definitions: dg.Definitions,
+    jaar: int,
+    melden: Callable[[str], None],
+    nieuwe_editie: bool = False,
+) -> Samenvatting:
     graph_assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition)]
     # The KWB partitions are every registered year; a build runs those it can read now
     # (offline: the years in the snapshot; online: all of them).
@@ -242,7 +263,10 @@ def _bouw(definitions: dg.Definitions, jaar: int, melden: Callable[[str], None])
                 run_id=run_id,
                 raise_on_error=False,
                 run_config=STIL,
-                tags={"nplv/rapportagejaar": str(jaar)},
+                tags={
+                    "nplv/rapportagejaar": str(jaar),
+                    TAG_NIEUWE_EDITIE: "1" if nieuwe_editie else "0",
+                },
             )
             samenvatting.runs.append(run.omschrijving)
             if not resultaat.success:

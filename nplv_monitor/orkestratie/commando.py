@@ -29,6 +29,12 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="eindig met exitcode 3 als er een geweigerde retour in de inleveringsmap staat "
         "(voor de geplande run); er wordt wel gebouwd en gepubliceerd",
     )
+    p.add_argument(
+        "--nieuwe-editie",
+        action="store_true",
+        help="publiceer een nieuwe editie, ook als invoer, codeversie en rapportagejaar gelijk "
+        "zijn aan die van de nieuwste editie (standaard blijft het bestand dan ongemoeid)",
+    )
     p.set_defaults(func=_build)
 
 
@@ -39,7 +45,7 @@ def _build(args: argparse.Namespace) -> int:
     def melden(regel: str) -> None:
         print(regel, flush=True)
 
-    samenvatting = bouw(args.rapportagejaar, melden=melden)
+    samenvatting = bouw(args.rapportagejaar, melden=melden, nieuwe_editie=args.nieuwe_editie)
     print()
     print(samenvatting.tekst())
     sys.stdout.flush()

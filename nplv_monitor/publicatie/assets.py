@@ -19,6 +19,8 @@ from nplv_monitor.publicatie.publiceer import publiceer
 GROEP = "publicatie"
 PUBLICATIE_KEY = dg.AssetKey(["publicatie", "nplv_monitor"])
 CHECK_LEESBAAR = "leesbaar_voor_duckdb_1x"
+#: Run tag set by `nplv-monitor build --nieuwe-editie`: publish even when nothing changed.
+TAG_NIEUWE_EDITIE = "nplv/nieuwe_editie"
 #: Groups that read the published file and therefore come after it.
 NA_PUBLICATIE = {"rapportage"}
 
@@ -66,6 +68,7 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
             rapportagejaar=int(context.partition_key),
             run_id=context.run.run_id,
             snapshot=edities.snapshot_bestanden(werkdb.bestand()),
+            alleen_bij_wijziging=context.run.tags.get(TAG_NIEUWE_EDITIE) != "1",
         )
         for regel in pub.opmerkingen:
             context.log.warning(regel)
@@ -82,6 +85,8 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
                 "pad": dg.MetadataValue.path(str(pub.pad)),
                 "vintage": dg.MetadataValue.path(str(pub.vintage)),
                 "editie_id": pub.editie.editie_id,
+                "ongewijzigd": pub.ongewijzigd,
+                "opmerkingen": dg.MetadataValue.json(pub.opmerkingen),
                 "aantal_edities": pub.aantal_edities,
                 "tabellen": dg.MetadataValue.json(pub.tabellen),
                 "views": dg.MetadataValue.json(pub.views),
