@@ -192,3 +192,39 @@ def test_catalogus_en_metingen(catalogus, metingen):  # type: ignore[no-untyped-
         ).height
         == 0
     )
+
+
+def test_waardepeildatum_volgt_de_regel_van_het_voorbeeldjaar() -> None:
+    """The WOZ peiljaar comes from the DataProperties description. The first release of KWB 2024
+    (August 2024) still gives the example "- 2023: waardepeildatum 1 januari 2022": the rule it
+    states (one year earlier) gives 2023 for 2024; the March 2025 release states 2024 itself."""
+    from nplv_monitor.indicatoren.catalogus import CatalogusFout, Variabele
+
+    woz = Variabele(
+        "woz_waarde", "cbs_kwb", "gemiddelde", "x 1 000 euro", peiljaar="waardepeildatum"
+    )
+    augustus = "bijv: \r\n- 2023: waardepeildatum 1 januari 2022\r\r"
+    maart = "bijv: \r\n- 2024: waardepeildatum 1 januari 2023\r"
+    assert metingen_bouw._peiljaar(woz, 2024, "T", augustus) == 2023
+    assert metingen_bouw._peiljaar(woz, 2024, "T", maart) == 2023
+    assert metingen_bouw._peiljaar(woz, 2026, "T", maart) == 2025
+    tegenstrijdig = augustus + "\n- 2021: waardepeildatum 1 januari 2019"
+    with pytest.raises(CatalogusFout, match="eenduidige"):
+        metingen_bouw._peiljaar(woz, 2024, "T", tegenstrijdig)
+    with pytest.raises(CatalogusFout, match="gevonden: geen"):
+        metingen_bouw._peiljaar(woz, 2024, "T", "geen peildatum")
+
+
+def test_kaartjaar_uit_de_dataproperties(bf) -> None:  # type: ignore[no-untyped-def]
+    """The indeling of a KWB release is the MapYear of its region dimension, read independently
+    here from the raw Parquet with DuckDB."""
+    for tabel_id in ("84799NED", "85984NED"):
+        (verwacht,) = duckdb.sql(
+            f"select distinct MapYear from 'assets/snapshot/cbs/{tabel_id}/DataProperties.parquet' "
+            "where trim(Type) = 'GeoDetail'"
+        ).fetchall()[0]
+        dp = bf.dataproperties.filter(pl.col("tabel_id") == tabel_id)
+        release = dp["release"].max()
+        eigen = dp.filter(pl.col("release") == release)
+        assert metingen_bouw.kaartjaar(eigen, 1999) == verwacht
+    assert metingen_bouw.kaartjaar(bf.dataproperties.clear(), 2031) == 2031

@@ -183,10 +183,17 @@ def dataproperties(snapshot: Snapshot) -> pl.DataFrame:
     release of the data file) the snapshot may keep earlier releases of a table under
     ``cbs/<id>/release_<datum>/``: CBS renumbers keys between releases, so each is kept apart."""
     delen = []
-    for rel, entry in sorted(snapshot.manifest().items()):
+    gezien: set[tuple[str, str | None]] = set()
+    # The table's own folder first: when an online fetch brings a release that is also kept under
+    # release_<datum>/, that release is one release, listed once.
+    volgorde = sorted(snapshot.manifest().items(), key=lambda kv: (kv[0].count("/"), kv[0]))
+    for rel, entry in volgorde:
         deel = rel.split("/")
         if deel[0] != "cbs" or deel[-1] != "DataProperties.parquet" or len(deel) not in (3, 4):
             continue
+        if (deel[1], entry.cbs_modified) in gezien:
+            continue
+        gezien.add((deel[1], entry.cbs_modified))
         df = _int64(strip_opvulling(snapshot.parquet(rel)))
         delen.append(
             df.select(

@@ -63,7 +63,7 @@ class Jaarwaarde:
     """How a year (peiljaar, indelingsjaar) is found: the table year, a fixed year, a column, or
     none (a source without a CBS indeling)."""
 
-    soort: str  # tabeljaar | vast | kolom | geen
+    soort: str  # tabeljaar | kaartjaar | vast | kolom | geen
     jaar: int | None = None
     kolom: str | None = None
 
@@ -180,13 +180,19 @@ def _fout(pad: Path, waar: str, melding: str) -> BronFout:
 def _jaarwaarde(pad: Path, waar: str, ruw: Any) -> Jaarwaarde:
     if ruw == "tabeljaar":
         return Jaarwaarde("tabeljaar")
+    if ruw == "kaartjaar":
+        # The MapYear of the table's region dimension (DataProperties, Type GeoDetail): the CBS
+        # indeling the region codes follow, which is not always the table year.
+        return Jaarwaarde("kaartjaar")
     if ruw in ("geen", None):
         return Jaarwaarde("geen")
     if isinstance(ruw, int) and not isinstance(ruw, bool):
         return Jaarwaarde("vast", jaar=ruw)
     if isinstance(ruw, dict) and set(ruw) == {"kolom"}:
         return Jaarwaarde("kolom", kolom=str(ruw["kolom"]))
-    raise _fout(pad, waar, f"{ruw!r}: verwacht tabeljaar, geen, een jaartal of {{kolom: <naam>}}")
+    raise _fout(
+        pad, waar, f"{ruw!r}: verwacht tabeljaar, kaartjaar, geen, een jaartal of {{kolom: <naam>}}"
+    )
 
 
 def _tabellen(pad: Path, naam: str, v: dict[str, Any]) -> dict[int, TabelInfo]:

@@ -103,6 +103,10 @@ def regio_indeling(invoer: Invoer) -> pl.DataFrame:
             pl.lit(BRON_2022).alias("bron"),
         )
     ).select(KOLOMMEN)
+    # The Leefbaarometer file's wijken are the 2022 CBS wijk indeling; when that indeling itself is
+    # loaded (a KWB table on the 2022 indeling), it is the complete list and the file adds nothing.
+    if WIJKJAAR_LEEFBAROMETER in invoer.indelingen:
+        d2022 = d2022.clear()
     df = pl.concat([*delen, d2022]).sort("indelingsjaar", "regiocode")
     # The 2022 file holds wijken only: their gemeente is not in that year's list, so only the
     # complete years are checked for orphans.

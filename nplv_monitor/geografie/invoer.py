@@ -70,7 +70,9 @@ def _inwoners_kwb(con: duckdb.DuckDBPyConnection, jaar: int) -> pl.DataFrame:
     )
 
 
-def _indeling(con: duckdb.DuckDBPyConnection, jaar: int, tabellen: set[str]) -> Indeling:
+def _indeling(
+    con: duckdb.DuckDBPyConnection, jaar: int, tabellen: set[str], indelingsjaar: int
+) -> Indeling:
     reg = register.laad()
     regio = lees(
         con,
@@ -86,23 +88,53 @@ def _indeling(con: duckdb.DuckDBPyConnection, jaar: int, tabellen: set[str]) -> 
             con,
             f'select buurtcode as code, cast(inwoners as bigint) as inwoners from bron."{volledig[0]}"',
         )
-        bron = f"CBS {tabel_id} regio-indeling {jaar}; inwoners uit bron.{volledig[0]}"
+        bron = f"CBS {tabel_id} regio-indeling {indelingsjaar}; inwoners uit bron.{volledig[0]}"
         regio = regio.join(inwoners, on="code", how="left", validate="1:1")
     else:
-        bron = f"CBS {tabel_id} Kerncijfers wijken en buurten {jaar}"
+        bron = f"CBS {tabel_id} Kerncijfers wijken en buurten {jaar} (indeling {indelingsjaar})"
         regio = regio.join(_inwoners_kwb(con, jaar), on="code", how="left", validate="1:1")
-    return Indeling(jaar, regio, bron)
+    return Indeling(indelingsjaar, regio, bron)
+
+
+def _kaartjaar(con: duckdb.DuckDBPyConnection, jaar: int) -> int:
+    """The indeling a KWB table's regions follow: the MapYear its release's DataProperties give
+    (usually the table year; a table may also follow an earlier indeling)."""
+    rijen = con.execute(
+        """
+        select distinct dp."MapYear"
+        from bron.cbs_dataproperties dp
+        join bron.herkomst h
+          on h.bron_tabel = ? and h.bestand like '%TypedDataSet.parquet'
+         and dp.release is not distinct from h.cbs_modified
+        where dp.tabel_id = ? and dp."Type" = 'GeoDetail' and dp."MapYear" is not null
+        """,
+        [f"bron.kwb_{jaar}", register.kwb_tabel_id(jaar)],
+    ).fetchall()
+    if len(rijen) > 1:
+        raise BronFout(
+            f"bron.kwb_{jaar}: de DataProperties noemen meer dan één kaartjaar: {rijen}."
+        )
+    return int(rijen[0][0]) if rijen else jaar
 
 
 def uit_werkdb(con: duckdb.DuckDBPyConnection) -> Invoer:
-    """The inputs from the bron.* tables of the work DB."""
+    """The inputs from the bron.* tables of the work DB: one indeling per distinct kaartjaar of
+    the KWB tables loaded (a table on an indeling another table also follows adds nothing; the
+    table of that very year is preferred, else the newest)."""
     tabellen = _tabellen(con)
-    jaren = sorted(
+    tabeljaren = sorted(
         int(t.removeprefix("kwb_regio_"))
         for t in tabellen
         if t.startswith("kwb_regio_") and t.removeprefix("kwb_regio_").isdigit()
     )
-    jaren = [j for j in jaren if j in register.kwb_jaren() and f"kwb_{j}" in tabellen]
+    tabeljaren = [j for j in tabeljaren if j in register.kwb_jaren() and f"kwb_{j}" in tabellen]
+    per_indeling: dict[int, int] = {}
+    for j in tabeljaren:
+        k = _kaartjaar(con, j)
+        huidig = per_indeling.get(k)
+        if huidig is None or (huidig != k and (j == k or j > huidig)):
+            per_indeling[k] = j
+    jaren = sorted(per_indeling)
     if not jaren:
         raise BronFout(
             "De werkdatabase heeft geen regio-indeling (bron.kwb_regio_<jaar>); materialiseer "
@@ -124,4 +156,6 @@ def uit_werkdb(con: duckdb.DuckDBPyConnection) -> Invoer:
         "select gebied, gemeentecode, inwoners_2025_x1000 * 1000 as inwoners_2025 "
         "from bron.nplv_gebieden",
     )
-    return Invoer({j: _indeling(con, j, tabellen) for j in jaren}, wijken_2022, gepubliceerd)
+    return Invoer(
+        {k: _indeling(con, per_indeling[k], tabellen, k) for k in jaren}, wijken_2022, gepubliceerd
+    )

@@ -98,14 +98,26 @@ def _peiljaar(v: Variabele, jaar: int, tabel_id: str, omschrijving: str) -> int:
     if v.peiljaar == "tabeljaar":
         return jaar
     # WOZ: "De (voorlopig) gemiddelde woningwaarde wordt bepaald met de waardepeildatum van
-    # voorgaand jaar, bijv: - 2024: waardepeildatum 1 januari 2023".
-    m = re.search(rf"{jaar}\s*:\s*waardepeildatum\s+1\s+januari\s+(\d{{4}})", omschrijving)
-    if not m:
-        raise CatalogusFout(
-            f"{v.bestand}: variabele {v.id!r}: geen waardepeildatum voor {jaar} in de "
-            f"DataProperties-omschrijving van {tabel_id}."
+    # voorgaand jaar, bijv: - 2024: waardepeildatum 1 januari 2023". The example year is not
+    # always the table's own: the first release of KWB 2024 (August 2024) still says "- 2023:
+    # waardepeildatum 1 januari 2022". The rule the example states (the offset between the year
+    # and its waardepeildatum) is what applies; two examples that disagree are refused.
+    paren = {
+        (int(j), int(d))
+        for j, d in re.findall(
+            r"(\d{4})\s*:\s*waardepeildatum\s+1\s+januari\s+(\d{4})", omschrijving
         )
-    return int(m.group(1))
+    }
+    eigen = [d for j, d in paren if j == jaar]
+    if eigen:
+        return eigen[0]
+    verschuivingen = {j - d for j, d in paren}
+    if len(verschuivingen) != 1:
+        raise CatalogusFout(
+            f"{v.bestand}: variabele {v.id!r}: geen (eenduidige) waardepeildatum voor {jaar} in de "
+            f"DataProperties-omschrijving van {tabel_id} (gevonden: {sorted(paren) or 'geen'})."
+        )
+    return jaar - verschuivingen.pop()
 
 
 def _release_dataproperties(bf: Bronframes, tabel_id: str, release: str | None) -> pl.DataFrame:
@@ -175,9 +187,21 @@ def _bestand_kolommen(
     return kolommen
 
 
-def _jaar_expr(w: register.Jaarwaarde, jaar: int | None) -> pl.Expr:
+def kaartjaar(dp: pl.DataFrame, jaar: int | None) -> int | None:
+    """The MapYear of a release's region dimension (DataProperties row of Type GeoDetail): the CBS
+    indeling its region codes follow; the table year when the release does not state it."""
+    geo = dp.filter(pl.col("Type") == "GeoDetail", pl.col("MapYear").is_not_null())
+    jaren = set(geo["MapYear"].to_list())
+    if len(jaren) > 1:
+        raise CatalogusFout(f"De DataProperties noemen meer dan één kaartjaar: {sorted(jaren)}.")
+    return int(jaren.pop()) if jaren else jaar
+
+
+def _jaar_expr(w: register.Jaarwaarde, jaar: int | None, mapjaar: int | None = None) -> pl.Expr:
     if w.soort == "tabeljaar":
         return pl.lit(jaar, pl.Int64)
+    if w.soort == "kaartjaar":
+        return pl.lit(mapjaar, pl.Int64)
     if w.soort == "vast":
         return pl.lit(w.jaar, pl.Int64)
     if w.soort == "kolom":
@@ -254,10 +278,12 @@ def _omvorm(
         bron, kolom = m.alleen_codes_uit
         codes = bf.tabellen[bron].select(pl.col(kolom).unique())
         df = df.join(codes, left_on=str(m.regio.code), right_on=kolom, how="semi")
+    mapjaar: int | None = None
     if m.sleutels == "cbs":
         if jaar is None:
             raise CatalogusFout(f"Metingbron {m.code}: CBS-sleutels oplossen vraagt een tabeljaar.")
         kolommen = _cbs_kolommen(m, eigen, df, bf, jaar=jaar, tabel_id=tabel_id, release=release)
+        mapjaar = kaartjaar(_release_dataproperties(bf, tabel_id, release), jaar)
     else:
         kolommen = _bestand_kolommen(m, eigen, df, tabel_id)
     if m.regio.code_uit_naam:
@@ -294,7 +320,7 @@ def _omvorm(
             soort.alias("regio_soort"),
             naam.alias("regionaam"),
             _jaar_expr(m.peiljaar, jaar).alias("peiljaar"),
-            _jaar_expr(m.indelingsjaar, jaar).alias("indelingsjaar"),
+            _jaar_expr(m.indelingsjaar, jaar, mapjaar).alias("indelingsjaar"),
             *[pl.col(k).cast(pl.Float64) for k in kolommen],
         )
         .unpivot(
