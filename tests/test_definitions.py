@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -100,3 +104,29 @@ def test_voorbereiding_vraagt_elke_partitie() -> None:
             data = schedule.evaluate_tick(ctx)
         assert data.run_requests is not None
         assert [r.partition_key for r in data.run_requests] == laag.partities.get_partition_keys()
+
+
+def test_importeren_van_de_definities_leest_geen_bestand(tmp_path: Path) -> None:
+    """`import nplv_monitor.definitions` reads no file: with a snapshot folder and a source
+    registry that do not exist, the import succeeds; only building the Definitions reads the
+    registry, and then the error names it."""
+    env = {
+        **os.environ,
+        "NPLV_SNAPSHOT_DIR": str(tmp_path / "bestaat_niet"),
+        "NPLV_BRONNENREGISTER": str(tmp_path / "bestaat_niet.yaml"),
+    }
+    code = (
+        "import nplv_monitor.definitions as d\n"
+        "print('geimporteerd')\n"
+        "try:\n"
+        "    d.defs()\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__, e)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 0, r.stderr
+    regels = r.stdout.splitlines()
+    assert regels[0] == "geimporteerd"
+    assert "bestaat_niet.yaml" in regels[1]
