@@ -12,6 +12,23 @@ from nplv_monitor.publicatie import datadictionary, edities
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st = sub.add_parser("status", help="toon de gepubliceerde edities")
     st.set_defaults(func=_status)
+    ed = sub.add_parser("edities", help="beheer de edities (opruimen, markeren, herstellen)")
+    esub = ed.add_subparsers(dest="edities_actie", required=True)
+    op = esub.add_parser(
+        "opruimen",
+        help="bewaar de nieuwste N edities plus alle aan de Kamer gerapporteerde; de rest gaat "
+        "uit het bestand",
+    )
+    op.add_argument("--bewaar", type=int, required=True, metavar="N")
+    op.set_defaults(func=_opruimen)
+    mk = esub.add_parser("markeer", help="markeer een editie als gerapporteerd aan de Kamer")
+    mk.add_argument("editie")
+    mk.add_argument("--gerapporteerd", action="store_true", required=True)
+    mk.set_defaults(func=_markeer)
+    hs = esub.add_parser(
+        "herstel", help="zet het onaangeroerde bestand terug als iemand het gepubliceerde wijzigde"
+    )
+    hs.set_defaults(func=_herstel)
     dd = sub.add_parser(
         "datadictionary", help="genereer de datadictionary uit schemas/ en catalogus"
     )
@@ -36,6 +53,31 @@ def _status(args: argparse.Namespace) -> int:
             f"{r['gepubliceerd_op']:%Y-%m-%d %H:%M:%S} UTC  "
             f"snapshot {r['snapshot_sha256'][:12]}  {telling}"
         )
+    return 0
+
+
+def _opruimen(args: argparse.Namespace) -> int:
+    from nplv_monitor.publicatie import beheer
+
+    weg = beheer.opruimen(instellingen().publicatie_db, args.bewaar)
+    print(f"{len(weg)} editie(s) opgeruimd" + (": " + ", ".join(weg) if weg else ""))
+    return 0
+
+
+def _markeer(args: argparse.Namespace) -> int:
+    from nplv_monitor.publicatie import beheer
+
+    melding = beheer.markeer(instellingen().publicatie_db, args.editie)
+    print(f"Editie {args.editie} is gemarkeerd als gerapporteerd; ze wordt nooit opgeruimd.")
+    if melding:
+        print(melding)
+    return 0
+
+
+def _herstel(args: argparse.Namespace) -> int:
+    from nplv_monitor.publicatie import beheer
+
+    print(beheer.herstel(instellingen().publicatie_db))
     return 0
 
 
