@@ -15,9 +15,11 @@ import pytest
 
 @pytest.fixture
 def tmp_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh NPLV_OUTPUT_DIR for one test."""
+    """A fresh NPLV_OUTPUT_DIR for one test, with its own Dagster instance (<output>/.dagster:
+    a DAGSTER_HOME of the developer's shell would make every test share one)."""
     uit = tmp_path / "output"
     monkeypatch.setenv("NPLV_OUTPUT_DIR", str(uit))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     return uit
 
 
@@ -50,14 +52,16 @@ def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def volledige_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Output folder of one full build (``nplv-monitor build`` machinery: every asset, the
-    published DuckDB file and the report) on the shipped snapshot, shared by the whole session.
-    Treat it as read-only."""
+    published DuckDB file and the report) on the shipped snapshot, shared by the whole session;
+    its Dagster instance (runs, materializations) is in ``<output>/.dagster``. Treat it as
+    read-only."""
     from nplv_monitor.definitions import defs
     from nplv_monitor.orkestratie.build import bouw
 
     uit = tmp_path_factory.mktemp("volledige_build") / "output"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("NPLV_OUTPUT_DIR", str(uit))
+        mp.delenv("DAGSTER_HOME", raising=False)
         mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
         mp.delenv("NPLV_ONLINE", raising=False)
         bouw(definitions=defs(), melden=lambda _regel: None)

@@ -33,7 +33,8 @@ def test_dagster_ui_bindt_standaard_aan_localhost() -> None:
     """Threat: `dagster dev` / `dagster-webserver` (which can launch runs) open to the network.
     Holds: the webserver's --host defaults to 127.0.0.1, and `dagster dev` passes no host of its
     own unless asked (so the webserver default applies); the project's own launcher
-    (scripts/ui_screenshot.py) passes 127.0.0.1 explicitly and workspace.yaml sets no host."""
+    (nplv_monitor/orkestratie/ui.py: `nplv-monitor ui`, scripts/ui_screenshot.py) passes 127.0.0.1
+    explicitly and workspace.yaml sets no host."""
     import dagster_webserver.cli as webserver
     from dagster._cli import dev
 
@@ -41,7 +42,10 @@ def test_dagster_ui_bindt_standaard_aan_localhost() -> None:
     assert _host_optie(webserver.dagster_webserver).default == "127.0.0.1"
     assert not isinstance(_host_optie(dev.dev_command).default, str)  # unset: no --host passed
     repo = Path(__file__).resolve().parent.parent
-    assert '"127.0.0.1"' in (repo / "scripts" / "ui_screenshot.py").read_text()
+    from nplv_monitor.orkestratie import ui
+
+    assert ui.HOST == "127.0.0.1"
+    assert ui.dagster_dev_opdracht()[-4:-2] == ["-h", "127.0.0.1"]
     assert "host" not in (repo / "workspace.yaml").read_text()
 
 

@@ -2,8 +2,10 @@
 
 No runner of our own: each run of the plan (see jobs.py: one per KWB-year partition, then the main
 run for the rapportagejaar) is ``JobDefinition.execute_in_process`` of the Definitions' own asset
-jobs against one ephemeral (in-memory) Dagster instance. Progress comes from the instance's event
-stream; the summary from the materialization metadata. A failed step or check stops the build
+jobs against the persistent Dagster instance of the output folder (instance.py: the one the UI and
+the schedule use too), so a CLI build's runs, materializations, metadata and check results show in
+the UI. Progress comes from the instance's event stream; the summary from the materialization
+metadata. A failed step or check stops the build
 with a message naming it (and the failing rows, which ValidatieFout puts in its message).
 """
 
@@ -21,6 +23,7 @@ import filelock
 
 from nplv_monitor.config import instellingen
 from nplv_monitor.errors import NplvFout
+from nplv_monitor.orkestratie import instance as dagster_instance
 from nplv_monitor.orkestratie import jobs, partities
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY, TAG_NIEUWE_EDITIE
 
@@ -239,7 +242,7 @@ def _bouw(
         if r.job_naam == jobs.HOOFDJOB or r.partitie is None or r.partitie in beschikbaar
     ]
     samenvatting = Samenvatting(rapportagejaar=jaar)
-    with dg.DagsterInstance.ephemeral() as instance:
+    with dagster_instance.open_instance() as instance:
         for i, run in enumerate(plan, start=1):
             melden(f"[{i}/{len(plan)}] {run.omschrijving}: {len(run.sleutels)} asset(s)")
             job = definitions.resolve_job_def(run.job_naam)

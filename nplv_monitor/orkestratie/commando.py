@@ -1,4 +1,5 @@
-"""`nplv-monitor build [--rapportagejaar N]`: build and publish the whole monitor."""
+"""`nplv-monitor build [--rapportagejaar N]`: build and publish the whole monitor;
+`nplv-monitor ui`: the Dagster UI on the same (persistent) Dagster instance."""
 
 from __future__ import annotations
 
@@ -37,6 +38,14 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.set_defaults(func=_build)
 
+    u = sub.add_parser(
+        "ui",
+        help="start de Dagster-UI (dagster dev, 127.0.0.1) op dezelfde Dagster-instance als "
+        "`nplv-monitor build` (DAGSTER_HOME, standaard <uitvoermap>/.dagster)",
+    )
+    u.add_argument("--poort", type=int, default=3000, help="poort van de UI (standaard 3000)")
+    u.set_defaults(func=_ui)
+
 
 def _build(args: argparse.Namespace) -> int:
     # Imported here so `nplv-monitor --help` does not load Dagster and every stage.
@@ -57,3 +66,9 @@ def _build(args: argparse.Namespace) -> int:
         )
         return STRENG_EXITCODE
     return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from nplv_monitor.orkestratie.ui import start_dev
+
+    return start_dev(args.poort)
