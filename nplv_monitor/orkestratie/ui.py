@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -158,9 +159,16 @@ def start_dev(poort: int = STANDAARD_POORT) -> int:
         f"  NPLV_OUTPUT_DIR={omgeving['NPLV_OUTPUT_DIR']}",
         flush=True,
     )
-    # dagster dev stops its webserver and daemon itself on Ctrl+C; wait for that.
+    # dagster dev stops its webserver and daemon itself on Ctrl+C (SIGINT, which the terminal
+    # sends to both processes); a SIGTERM to this process is passed on as SIGINT, so stopping
+    # `nplv-monitor ui` never leaves a webserver or daemon behind.
     proc = subprocess.Popen(dagster_dev_opdracht(poort), cwd=PROJECT_ROOT, env=omgeving)
+    vorige = signal.signal(signal.SIGTERM, lambda *_: proc.send_signal(signal.SIGINT))
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        return proc.wait()
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        signal.signal(signal.SIGTERM, vorige)
