@@ -36,8 +36,13 @@ def _herschrijf(doel: Path, soort: str, bewaard: list[str] | None, markeer: str 
         tmp = tmp.with_name(tmp.name + publiceer.TMP_SUFFIX)
         con = duckdb.connect()
         try:
-            con.execute(f"ATTACH '{staat.bron}' AS oud (READ_ONLY)")
-            con.execute(f"ATTACH '{tmp}' AS pub (STORAGE_VERSION '{publiceer.STORAGE_VERSION}')")
+            # Paths and edition ids are data (an edition id comes from the file): always quoted or
+            # passed as parameters, never pasted into SQL.
+            con.execute(f"ATTACH {publiceer._sql_tekst(str(staat.bron))} AS oud (READ_ONLY)")
+            con.execute(
+                f"ATTACH {publiceer._sql_tekst(str(tmp))} AS pub "
+                f"(STORAGE_VERSION '{publiceer.STORAGE_VERSION}')"
+            )
             ids = [
                 str(r[0])
                 for r in con.execute(
@@ -56,17 +61,17 @@ def _herschrijf(doel: Path, soort: str, bewaard: list[str] | None, markeer: str 
             ).fetchall():
                 con.execute(f'CREATE SCHEMA IF NOT EXISTS pub."{s}"')
                 con.execute(f'CREATE TABLE pub."{s}"."{t}" AS SELECT * FROM oud."{s}"."{t}"')
-            lijst = ", ".join(f"'{e}'" for e in houden)
             con.execute("CREATE SCHEMA IF NOT EXISTS pub.publicatie")
             con.execute(
                 f"CREATE TABLE pub.{edities.EDITIES} AS SELECT * REPLACE (gerapporteerd OR "
                 f"editie_id = ? AS gerapporteerd) FROM oud.{edities.EDITIES} "
-                f"WHERE editie_id IN ({lijst}) ORDER BY volgnummer",
-                [markeer or ""],
+                "WHERE list_contains(?, editie_id) ORDER BY volgnummer",
+                [markeer or "", houden],
             )
             con.execute(
                 f"CREATE TABLE pub.{edities.BESTANDEN} AS SELECT * FROM oud.{edities.BESTANDEN} "
-                f"WHERE editie_id IN ({lijst})"
+                "WHERE list_contains(?, editie_id)",
+                [houden],
             )
             if edities._is_tabel(con, "oud", historie.WIJZIGINGEN):
                 historie.snoei(con, "oud", "pub", houden)

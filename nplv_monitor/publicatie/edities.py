@@ -72,6 +72,11 @@ class HerkomstFout(NplvFout):
     work DuckDB file were read from two versions of that file."""
 
 
+def _sql_tekst(tekst: str) -> str:
+    """A SQL string literal (quotes doubled): the edition ids come from the old file."""
+    return "'" + tekst.replace("'", "''") + "'"
+
+
 def snapshot_bestanden(werk_db: Path) -> list[SnapshotBestand]:
     """The snapshot files the bron tables in ``werk_db`` were read from (``bron.herkomst``).
 
@@ -235,7 +240,8 @@ def _historie(con: duckdb.DuckDBPyConnection, editie: Editie, vorige: bool) -> N
                 con,
                 "pub",
                 eid,
-                f"SELECT * EXCLUDE (editie_id) FROM vorige.{HISTORIE} WHERE editie_id = '{eid}'",
+                f"SELECT * EXCLUDE (editie_id) FROM vorige.{HISTORIE} "
+                f"WHERE editie_id = {_sql_tekst(eid)}",
             )
     if bestaat(con, "werk", *INDICATORWAARDEN):
         bron = "SELECT * FROM werk.monitor.indicatorwaarden"
