@@ -160,3 +160,22 @@ def test_beide_bestanden_gewijzigd_weigert(tmp_output: Path) -> None:
     with pytest.raises(verificatie.GeschiedenisFout, match="zowel"):
         _pub(werk, doel)
     assert register.sha256_van(doel) == voor
+
+
+def test_opruimen_verwijdert_de_rapportmappen_van_weggehaalde_edities(tmp_path: Path) -> None:
+    """Pruning removes rapportage/<editie>/ of the editions it drops; kept editions and
+    rapportage/nieuwste stay."""
+    from nplv_monitor.rapportage import maak
+
+    uit = tmp_path / "output"
+    for editie in ("2026-a", "2026-b", "2026-c"):
+        map_ = maak.editie_map(editie, uit)
+        map_.mkdir(parents=True)
+        (map_ / "overzicht.html").write_text(editie, encoding="utf-8")
+    maak._vernieuw_nieuwste(maak.editie_map("2026-c", uit))
+    weg = maak.verwijder_edities(["2026-b", "2026-c"], uit)
+    assert [p.name for p in weg] == ["2026-a"]
+    over = sorted(p.name for p in maak.rapport_map(uit).iterdir())
+    assert over == ["2026-b", "2026-c", maak.NIEUWSTE]
+    nieuw = maak.rapport_map(uit) / maak.NIEUWSTE / "overzicht.html"
+    assert nieuw.read_text(encoding="utf-8") == "2026-c"

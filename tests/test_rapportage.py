@@ -58,7 +58,10 @@ def test_build_schrijft_werkboek_en_html(gebouwd: Path) -> None:
         ).fetchall()
     ]
     con.close()
-    map_ = gebouwd / "rapportage"
+    # Each edition in its own folder, and the same files in the stable place for the newest.
+    map_ = maak.editie_map(editie, gebouwd)
+    nieuwste = gebouwd / "rapportage" / maak.NIEUWSTE
+    assert sorted(p.name for p in map_.iterdir()) == sorted(p.name for p in nieuwste.iterdir())
     assert (map_ / maak.werkboek_naam(editie)).exists()
     assert (map_ / html.bestandsnaam_overzicht(editie)).exists()
     assert len(focus) == 20
@@ -67,7 +70,7 @@ def test_build_schrijft_werkboek_en_html(gebouwd: Path) -> None:
 
 
 def _werkboek(uit: Path) -> Path:
-    (pad,) = (uit / "rapportage").glob("*.xlsx")
+    (pad,) = (uit / "rapportage" / "nieuwste").glob("*.xlsx")
     return pad
 
 
@@ -148,7 +151,7 @@ _CSS_URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)", re.IGNORECASE)
 
 
 def test_html_verwijst_nergens_naar_buiten(gebouwd: Path) -> None:
-    bestanden = sorted((gebouwd / "rapportage").glob("*.html"))
+    bestanden = sorted((gebouwd / "rapportage" / "nieuwste").glob("*.html"))
     assert len(bestanden) == 21
     for pad in bestanden:
         tekst = pad.read_text(encoding="utf-8")
@@ -189,7 +192,9 @@ def test_chromium_toont_overzicht_met_grafieken(
     chromium = ui_screenshot.chromium()
     if chromium is None:
         overslaan("Debian's chromium is niet geïnstalleerd (apt-get install -y chromium)")
-    (pad,) = [p for p in (gebouwd / "rapportage").glob("*.html") if p.stem.count("_") == 1]
+    (pad,) = [
+        p for p in (gebouwd / "rapportage" / "nieuwste").glob("*.html") if p.stem.count("_") == 1
+    ]
     png = tmp_path / "overzicht.png"
     vlaggen = ui_screenshot.headless_vlaggen(tmp_path / "profiel")
     subprocess.run(

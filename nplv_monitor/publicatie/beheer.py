@@ -109,6 +109,10 @@ def opruimen(doel: Path, bewaar: int) -> list[str]:
     weg = [r["editie_id"] for r in rijen if r["editie_id"] not in bewaard]
     if weg:
         _herschrijf(doel, "opruimen", bewaard, None)
+    # The annex of a removed edition goes too (rapportage/<editie>/; nieuwste stays).
+    from nplv_monitor.rapportage.maak import verwijder_edities
+
+    verwijder_edities(bewaard, doel.parent)
     return weg
 
 

@@ -7,7 +7,7 @@ from nplv_monitor.config import instellingen
 from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
 from nplv_monitor.rapportage.gegevens import KAART_TABELLEN
-from nplv_monitor.rapportage.maak import maak, rapport_map
+from nplv_monitor.rapportage.maak import NIEUWSTE, editie_map, maak, rapport_map
 
 GROEP = "rapportage"
 RAPPORT_KEY = dg.AssetKey(["rapportage", "voortgangsrapportage"])
@@ -28,7 +28,7 @@ def voortgangsrapportage(context: AssetExecutionContext) -> dg.MaterializeResult
     (overzicht per editie en één per focusgebied) met grafieken en kaart, rechtstreeks uit het
     gepubliceerde DuckDB-bestand; er wordt niets herberekend."""
     inst = instellingen()
-    res = maak(inst.publicatie_db, rapport_map(inst.output_dir))
+    res = maak(inst.publicatie_db)
     context.log.info(f"editie {res.editie}: werkboek en {len(res.html)} HTML-rapporten")
     return dg.MaterializeResult(
         metadata={
@@ -36,6 +36,7 @@ def voortgangsrapportage(context: AssetExecutionContext) -> dg.MaterializeResult
             "werkboek": dg.MetadataValue.path(str(res.werkboek)),
             "overzicht": dg.MetadataValue.path(str(res.html[0])),
             "html_rapporten": len(res.html),
-            "map": dg.MetadataValue.path(str(rapport_map(inst.output_dir))),
+            "map": dg.MetadataValue.path(str(editie_map(res.editie, inst.output_dir))),
+            "nieuwste": dg.MetadataValue.path(str(rapport_map(inst.output_dir) / NIEUWSTE)),
         }
     )

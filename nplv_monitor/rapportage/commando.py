@@ -11,7 +11,7 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "report",
         help="maak de bijlage (Excel en HTML) opnieuw uit het gepubliceerde DuckDB-bestand",
         description="Leest output/nplv_monitor.duckdb (alleen lezen) en schrijft het werkboek en de "
-        "HTML-rapporten naar output/rapportage/. Er wordt niets herberekend.",
+        "HTML-rapporten naar output/rapportage/<editie>/ (en een kopie in output/rapportage/nieuwste/). Er wordt niets herberekend.",
     )
     p.add_argument(
         "--gebied",
@@ -19,7 +19,11 @@ def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="alleen het rapport van dit focusgebied (bijv. rotterdam_zuid)",
     )
     p.add_argument("--publicatie", type=Path, help="ander gepubliceerd DuckDB-bestand")
-    p.add_argument("--uit", type=Path, help="andere uitvoermap (standaard output/rapportage)")
+    p.add_argument(
+        "--uit",
+        type=Path,
+        help="andere uitvoermap (standaard output/rapportage/<editie>/ plus nieuwste/)",
+    )
     p.set_defaults(func=_report)
 
 
