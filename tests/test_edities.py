@@ -179,3 +179,33 @@ def test_opruimen_verwijdert_de_rapportmappen_van_weggehaalde_edities(tmp_path: 
     assert over == ["2026-b", "2026-c", maak.NIEUWSTE]
     nieuw = maak.rapport_map(uit) / maak.NIEUWSTE / "overzicht.html"
     assert nieuw.read_text(encoding="utf-8") == "2026-c"
+
+
+def test_alleen_een_nieuwe_bronhash_is_geen_nieuwe_waarde() -> None:
+    """A corrected source file gets a new sha256; a value whose number is unchanged is not stored
+    again (otherwise one changed Leefbaarometer score re-stores every value read from that file);
+    a changed number is, with its new hash."""
+    from nplv_monitor.publicatie import historie
+
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS pub")
+    con.execute(
+        "CREATE TABLE e1 AS SELECT * FROM (VALUES ('a', 'i', 2024, 1.0, 'h1'), "
+        "('b', 'i', 2024, 2.0, 'h1')) t(gebied_code, indicator_code, peiljaar, waarde, bron_sha256)"
+    )
+    con.execute(
+        "CREATE TABLE e2 AS SELECT * FROM (VALUES ('a', 'i', 2024, 1.0, 'h2'), "
+        "('b', 'i', 2024, 2.5, 'h2')) t(gebied_code, indicator_code, peiljaar, waarde, bron_sha256)"
+    )
+    historie.maak_tabel(con, "pub", "(SELECT * FROM e1)")
+    assert historie.voeg_editie_toe(con, "pub", "E1", "SELECT * FROM e1") == 2
+    assert historie.voeg_editie_toe(con, "pub", "E2", "SELECT * FROM e2") == 1
+    rijen = con.execute(
+        f"SELECT gebied_code, editie_id, vervangen_in, waarde, bron_sha256 "
+        f"FROM pub.{historie.WIJZIGINGEN} ORDER BY gebied_code, editie_id"
+    ).fetchall()
+    assert rijen == [
+        ("a", "E1", None, 1.0, "h1"),
+        ("b", "E1", "E2", 2.0, "h1"),
+        ("b", "E2", None, 2.5, "h2"),
+    ]

@@ -11,7 +11,8 @@ edition and key, so an analyst queries any edition the simple way::
     SELECT * FROM publicatie.indicatorwaarden_historie WHERE editie_id = '...'
 
 Editions are ordered by ``publicatie.edities.volgnummer``. A value counts as unchanged when every
-column is equal, a floating-point column within a relative 1e-9: two builds of unchanged inputs
+column but its provenance hash is equal (see NIET_VERGELEKEN), a floating-point column within a
+relative 1e-9: two builds of unchanged inputs
 differ by ~1e-13 in sums (polars adds in no fixed order), which is noise, not a new value; the
 history then keeps the earlier representation.
 """
@@ -28,6 +29,11 @@ SLEUTEL = ("gebied_code", "indicator_code", "peiljaar")
 RELATIEVE_TOLERANTIE = 1e-9
 GELDIGHEID = ("editie_id", "vervangen_in")
 DRIJVEND = {"DOUBLE", "FLOAT", "REAL"}
+#: Provenance, not the value: a corrected source file gets a new sha256, and every value read from
+#: it would count as changed although its number is the same. Such a value is not stored again;
+#: the history keeps the hash of the file it was first computed from, and the edition's own file
+#: list (publicatie.editie_bestanden) holds the hashes of that edition.
+NIET_VERGELEKEN = {"bron_sha256"}
 
 
 def _kolommen(con: duckdb.DuckDBPyConnection, db: str, naam: str) -> dict[str, str]:
@@ -46,6 +52,8 @@ def _verschilt(kolommen: dict[str, str], links: str, rechts: str) -> str:
     """SQL: true when the row aliased ``links`` differs from ``rechts`` in any column."""
     delen = []
     for k, t in kolommen.items():
+        if k in NIET_VERGELEKEN:
+            continue
         a, b = f'{links}."{k}"', f'{rechts}."{k}"'
         if t.upper() in DRIJVEND:
             delen.append(
