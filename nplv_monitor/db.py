@@ -136,6 +136,12 @@ def _schrijf(
         con.unregister("_nplv_nieuw")
 
 
+def sql_tekst(waarde: str) -> str:
+    """A SQL string literal (quotes doubled), for what DuckDB cannot take as a parameter
+    (ATTACH paths, COMMENT ON texts, view definitions)."""
+    return "'" + waarde.replace("'", "''") + "'"
+
+
 def lees(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
     """Run a query and return a polars frame (DuckDB 2.0: ``con.sql(...).pl()``; valkuilen.md)."""
     return con.sql(sql, params=params).pl()

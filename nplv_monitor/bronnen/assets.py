@@ -22,7 +22,7 @@ from nplv_monitor import materialisatie
 from nplv_monitor.bronnen import cbs, cbs_client, lezers, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import instellingen
-from nplv_monitor.db import WerkDatabase
+from nplv_monitor.db import WerkDatabase, sql_tekst
 from nplv_monitor.errors import NplvFout
 
 GROEP = "bronnen"
@@ -290,13 +290,9 @@ def _kwb_asset() -> dg.AssetsDefinition:
                 "gemeenten, wijken en buurten staan erin."
             )
         with werkdb.verbinding() as con:
-            con.execute(f"COMMENT ON TABLE bron.kwb_{jaar} IS {_sql_tekst(commentaar)}")
+            con.execute(f"COMMENT ON TABLE bron.kwb_{jaar} IS {sql_tekst(commentaar)}")
 
     return kwb
-
-
-def _sql_tekst(tekst: str) -> str:
-    return "'" + tekst.replace("'", "''") + "'"
 
 
 def maak_assets() -> list[dg.AssetsDefinition]:

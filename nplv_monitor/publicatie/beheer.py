@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from nplv_monitor.db import sql_tekst
 from nplv_monitor.errors import NplvFout
 from nplv_monitor.publicatie import edities, historie, publiceer, register
 
@@ -38,9 +39,9 @@ def _herschrijf(doel: Path, soort: str, bewaard: list[str] | None, markeer: str 
         try:
             # Paths and edition ids are data (an edition id comes from the file): always quoted or
             # passed as parameters, never pasted into SQL.
-            con.execute(f"ATTACH {publiceer._sql_tekst(str(staat.bron))} AS oud (READ_ONLY)")
+            con.execute(f"ATTACH {sql_tekst(str(staat.bron))} AS oud (READ_ONLY)")
             con.execute(
-                f"ATTACH {publiceer._sql_tekst(str(tmp))} AS pub "
+                f"ATTACH {sql_tekst(str(tmp))} AS pub "
                 f"(STORAGE_VERSION '{publiceer.STORAGE_VERSION}')"
             )
             ids = [

@@ -9,11 +9,8 @@ from __future__ import annotations
 import duckdb
 
 from nplv_monitor import validatie
+from nplv_monitor.db import sql_tekst
 from nplv_monitor.publicatie import edities
-
-
-def _tekst(waarde: str) -> str:
-    return "'" + waarde.replace("'", "''") + "'"
 
 
 def beschrijvingen(naam: str) -> tuple[str, dict[str, str]] | None:
@@ -76,9 +73,9 @@ def _becommentarieer(
         omschrijving, kolommen = info
         doel = f'{db}."{schema}"."{tabel}"'
         if omschrijving:
-            con.execute(f"COMMENT ON TABLE {doel} IS {_tekst(omschrijving)}")
+            con.execute(f"COMMENT ON TABLE {doel} IS {sql_tekst(omschrijving)}")
         for kolom, tekst in kolommen.items():
             if tekst and kolom in kolommen_per_tabel.get((schema, tabel), set()):
-                con.execute(f'COMMENT ON COLUMN {doel}."{kolom}" IS {_tekst(tekst)}')
+                con.execute(f'COMMENT ON COLUMN {doel}."{kolom}" IS {sql_tekst(tekst)}')
         n += 1
     return n

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from nplv_monitor import __version__, validatie
-from nplv_monitor.db import lees, verbind
+from nplv_monitor.db import lees, sql_tekst, verbind
 from nplv_monitor.errors import NplvFout, TabelOntbreekt
 from nplv_monitor.publicatie import historie
 from nplv_monitor.werktabellen import aanwezig
@@ -70,11 +70,6 @@ class Editie:
 class HerkomstFout(NplvFout):
     """``bron.herkomst`` names one snapshot file with two different hashes: bron tables in the
     work DuckDB file were read from two versions of that file."""
-
-
-def _sql_tekst(tekst: str) -> str:
-    """A SQL string literal (quotes doubled): the edition ids come from the old file."""
-    return "'" + tekst.replace("'", "''") + "'"
 
 
 def snapshot_bestanden(werk_db: Path) -> list[SnapshotBestand]:
@@ -241,7 +236,7 @@ def _historie(con: duckdb.DuckDBPyConnection, editie: Editie, vorige: bool) -> N
                 "pub",
                 eid,
                 f"SELECT * EXCLUDE (editie_id) FROM vorige.{HISTORIE} "
-                f"WHERE editie_id = {_sql_tekst(eid)}",
+                f"WHERE editie_id = {sql_tekst(eid)}",
             )
     if bestaat(con, "werk", *INDICATORWAARDEN):
         bron = "SELECT * FROM werk.monitor.indicatorwaarden"

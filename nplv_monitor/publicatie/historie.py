@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import duckdb
 
+from nplv_monitor.db import sql_tekst
+
 WIJZIGINGEN = "publicatie.indicatorwaarden_wijzigingen"
 HISTORIE = "publicatie.indicatorwaarden_historie"
 EDITIES = "publicatie.edities"
@@ -153,7 +155,7 @@ def snoei(con: duckdb.DuckDBPyConnection, bron_db: str, doel_db: str, bewaard: l
     The newest edition must be kept (then every bound has a kept edition at or after it).
     Returns the number of rows left out.
     """
-    lijst = ", ".join("'" + e.replace("'", "''") + "'" for e in bewaard) or "NULL"
+    lijst = ", ".join(sql_tekst(e) for e in bewaard) or "NULL"
     ed = f"{bron_db}.{EDITIES}"
     volg = f"""(SELECT e.editie_id, (SELECT min(k.volgnummer) FROM {ed} k
                   WHERE k.editie_id IN ({lijst}) AND k.volgnummer >= e.volgnummer) AS nb

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import filelock
 
+from nplv_monitor.db import sql_tekst
 from nplv_monitor.errors import NplvFout
 from nplv_monitor.publicatie import codeversie, commentaar, edities, register, verificatie, views
 
@@ -104,18 +105,6 @@ def ruim_op(map_: Path) -> list[Path]:
     return weg
 
 
-def _fsync(pad: Path) -> None:
-    fd = os.open(pad, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sql_tekst(waarde: str) -> str:
-    return "'" + waarde.replace("'", "''") + "'"
-
-
 def _legacy_vorige(doel: Path) -> Path | None:
     """Without a register: the previous file to take history from once (the published file, or
     the newest dated copy when an analyst holds it open read-write)."""
@@ -185,19 +174,19 @@ def zet_in_plaats(
     kopie = edities_map / vastlegging.kopie
     kopie_tmp = edities_map / f"{tmp.name[: -len(TMP_SUFFIX)]}-kopie{TMP_SUFFIX}"
     try:
-        _fsync(tmp)
+        register.fsync_map(tmp)
         # The copy is made *before* the swap: if an analyst later writes into the published
         # file, the copy still holds exactly what was published.
         shutil.copyfile(tmp, kopie_tmp)
-        _fsync(kopie_tmp)
+        register.fsync_map(kopie_tmp)
         os.replace(kopie_tmp, kopie)
-        _fsync(edities_map)
+        register.fsync_map(edities_map)
         reg = reg or register.Register(register.register_pad(edities_map))
         reg.kandidaat = vastlegging
         reg.schrijf()
         os.replace(tmp, doel)
         wal = _verplaats_wal(doel)
-        _fsync(map_)
+        register.fsync_map(map_)
     except BaseException:
         for p in (tmp, kopie_tmp, tmp.with_name(tmp.name + ".wal")):
             p.unlink(missing_ok=True)
@@ -208,7 +197,7 @@ def zet_in_plaats(
     for oud in edities_map.glob("nplv_monitor_*.duckdb"):
         if oud != kopie:  # earlier copies (and pre-register dated copies): history is in kopie
             oud.unlink(missing_ok=True)
-    _fsync(edities_map)
+    register.fsync_map(edities_map)
     return kopie, wal
 
 
@@ -248,13 +237,13 @@ def publiceer(
         try:
             con = duckdb.connect()
             try:
-                con.execute(f"ATTACH {_sql_tekst(str(werk_db))} AS werk (READ_ONLY)")
+                con.execute(f"ATTACH {sql_tekst(str(werk_db))} AS werk (READ_ONLY)")
                 con.execute(
-                    f"ATTACH {_sql_tekst(str(tmp))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')"
+                    f"ATTACH {sql_tekst(str(tmp))} AS pub (STORAGE_VERSION '{STORAGE_VERSION}')"
                 )
                 con.execute("COPY FROM DATABASE werk TO pub")
                 if staat.bron is not None:
-                    con.execute(f"ATTACH {_sql_tekst(str(staat.bron))} AS vorige (READ_ONLY)")
+                    con.execute(f"ATTACH {sql_tekst(str(staat.bron))} AS vorige (READ_ONLY)")
                 aantal, editie_rij = edities.schrijf(
                     con,
                     editie,
@@ -324,9 +313,9 @@ def _ongewijzigd(
     if not doel.exists() and staat.bron == kopie:
         tmp = doel.parent / f"{TMP_PREFIX}{os.getpid()}-herstel{TMP_SUFFIX}"
         shutil.copyfile(kopie, tmp)
-        _fsync(tmp)
+        register.fsync_map(tmp)
         os.replace(tmp, doel)
-        _fsync(doel.parent)
+        register.fsync_map(doel.parent)
         opmerkingen.append(f"{doel} ontbrak en is teruggezet uit {kopie}.")
     bron = staat.bron if staat.bron is not None else kopie
     con = duckdb.connect(str(bron), read_only=True)
@@ -382,7 +371,7 @@ def opslagversie(pad: Path) -> str:
     """The storage version DuckDB reports for a file (``v1.5.0+`` means 1.5+ clients read it)."""
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH {_sql_tekst(str(pad))} AS f (READ_ONLY)")
+        con.execute(f"ATTACH {sql_tekst(str(pad))} AS f (READ_ONLY)")
         rij = con.execute(
             "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'f'"
         ).fetchall()[0]

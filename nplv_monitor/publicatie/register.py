@@ -85,6 +85,7 @@ class Register:
 
 
 def fsync_map(map_: Path) -> None:
+    """fsync a folder (after a rename in it) or a file, so the change survives a crash."""
     fd = os.open(map_, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from nplv_monitor.db import sql_tekst
 from nplv_monitor.errors import NplvFout
 from nplv_monitor.publicatie import register
 
@@ -30,10 +31,6 @@ class Staat:
     bron: Path | None
     gepubliceerd_klopt: bool
     meldingen: list[str] = field(default_factory=list)
-
-
-def _sql_tekst(waarde: str) -> str:
-    return "'" + waarde.replace("'", "''") + "'"
 
 
 def _inhoud(con: duckdb.DuckDBPyConnection, db: str) -> dict[str, tuple[int, int]]:
@@ -55,10 +52,10 @@ def verschillen(gewijzigd: Path, origineel: Path) -> list[str]:
     con = duckdb.connect()
     try:
         try:
-            con.execute(f"ATTACH {_sql_tekst(str(gewijzigd))} AS g (READ_ONLY)")
+            con.execute(f"ATTACH {sql_tekst(str(gewijzigd))} AS g (READ_ONLY)")
         except duckdb.Error as exc:
             return [f"niet te vergelijken: {gewijzigd} is niet te openen ({exc})"]
-        con.execute(f"ATTACH {_sql_tekst(str(origineel))} AS o (READ_ONLY)")
+        con.execute(f"ATTACH {sql_tekst(str(origineel))} AS o (READ_ONLY)")
         g, o = _inhoud(con, "g"), _inhoud(con, "o")
     finally:
         con.close()

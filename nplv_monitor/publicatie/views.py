@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from nplv_monitor.db import sql_tekst
 from nplv_monitor.publicatie import edities
 
 IW = "monitor.indicatorwaarden"
@@ -23,10 +24,6 @@ class View:
     omschrijving: str
     vereist: tuple[str, ...]
     sql: Callable[[duckdb.DuckDBPyConnection], str]
-
-
-def _tekst(waarde: str) -> str:
-    return "'" + waarde.replace("'", "''") + "'"
 
 
 def _precisie(con: duckdb.DuckDBPyConnection, indicator: str) -> tuple[str, str]:
@@ -86,7 +83,7 @@ def _indicator_gebieden(con: duckdb.DuckDBPyConnection) -> str:
     ]
     if not codes:
         codes = ["NL00"]
-    lijst = ", ".join(_tekst(c) for c in codes)
+    lijst = ", ".join(sql_tekst(c) for c in codes)
     return f"""
     PIVOT (SELECT indicator_code, familie, actielijn, eenheid, peiljaar, gebied_code, waarde
            FROM {IW}
@@ -224,7 +221,7 @@ def maak(con: duckdb.DuckDBPyConnection, db: str) -> list[str]:
             schema, naam = view.naam.split(".")
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.{schema}")
             con.execute(f"CREATE OR REPLACE VIEW {schema}.{naam} AS {view.sql(con)}")
-            con.execute(f"COMMENT ON VIEW {schema}.{naam} IS {_tekst(view.omschrijving)}")
+            con.execute(f"COMMENT ON VIEW {schema}.{naam} IS {sql_tekst(view.omschrijving)}")
             gemaakt.append(view.naam)
     finally:
         con.execute("USE memory")
