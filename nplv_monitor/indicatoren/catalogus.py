@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,14 @@ class Bron:
 
 def bronnen() -> dict[str, Bron]:
     """The monitor's sources and their tables per year, derived from the source registry
-    (assets/bronnen.yaml); never written here."""
-    reg = register.laad()
+    (assets/bronnen.yaml); never written here. Asked per indicator in the engine, so derived once
+    per registry file."""
+    return _bronnen(register.register_pad())
+
+
+@cache
+def _bronnen(pad: Path) -> dict[str, Bron]:
+    reg = register.laad(pad)
     uit: dict[str, Bron] = {}
     for m in reg.metingbronnen():
         bron = reg.bron(m.tabel)

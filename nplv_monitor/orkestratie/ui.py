@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import socket
@@ -116,11 +117,12 @@ def webserver(
             while True:
                 if proc.poll() is not None:
                     raise UiFout(f"dagster-webserver stopte (exitcode {proc.returncode}): {log()}")
-                try:
+                # Not listening or not loaded yet: poll again until the deadline.
+                with contextlib.suppress(
+                    urllib.error.URLError, ConnectionError, TimeoutError, KeyError
+                ):
                     if _locatie_geladen(url):
                         break
-                except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError):
-                    pass
                 if time.monotonic() > eind:
                     raise UiFout(
                         f"dagster-webserver op {url} antwoordt niet binnen {wachttijd_s:.0f} s: "

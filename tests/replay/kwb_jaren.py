@@ -22,7 +22,6 @@ TableInfos (``Title`` starts with ``TESTDATA:``, ``ShortDescription`` explains w
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,9 +32,10 @@ from typing import Any
 
 import polars as pl
 
-from nplv_monitor.bronnen import register
+from nplv_monitor.bronnen import cbs_client, register
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
+from nplv_monitor.metingen.sleutels import concept
 from tests.replay.server import ReplayServer, _pad_sleutels, _Tabel
 
 KWB_2020 = "84799NED"
@@ -46,16 +46,9 @@ CATALOGUS = "opendata.cbs.nl"
 _RELEASE_MAP = {RELEASE_AUGUSTUS: f"cbs/{KWB_2024}/release_2024-08"}
 #: SoortRegio_2 as CBS writes it, per code prefix (padded to 10 like the published column).
 _SOORT = {"NL": "Land", "GM": "Gemeente", "WK": "Wijk", "BU": "Buurt"}
-_TYPE: dict[str, pl.DataType] = {
-    "Long": pl.Int64(),
-    "Integer": pl.Int64(),
-    "Short": pl.Int64(),
-    "Double": pl.Float64(),
-    "Float": pl.Float64(),
-    "Decimal": pl.Float64(),
-    "String": pl.String(),
-}
-_ACHTERVOEGSEL = re.compile(r"_\d+$")
+# How CBS OData types map to polars: the online client's own mapping, so served data has the
+# types the client will give it.
+_TYPE = cbs_client._DATATYPE
 
 
 def _bron(snapshot: Snapshot | None) -> Snapshot:
@@ -64,9 +57,8 @@ def _bron(snapshot: Snapshot | None) -> Snapshot:
     return snapshot or Snapshot(DEFAULT_SNAPSHOT_DIR)
 
 
-def stam(sleutel: str) -> str:
-    """A CBS topic key without its numeric suffix (``AantalInwoners_5`` -> ``AantalInwoners``)."""
-    return _ACHTERVOEGSEL.sub("", sleutel)
+#: A CBS topic key without its numeric suffix (the one definition: metingen.sleutels.concept).
+stam = concept
 
 
 def _verschuif_jaar(moment: str, jaren: int) -> str:
