@@ -4,6 +4,7 @@ clear SnapshotFout naming it (bad copies are made in tmp_path from the real file
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,49 @@ def test_ontbrekend_manifest_geeft_snapshotfout(tmp_path: Path) -> None:
 def test_bestand_buiten_manifest_is_niet_in_snapshot() -> None:
     with pytest.raises(NietInSnapshot, match=r"cbs/85318NED/TypedDataSet\.parquet"):
         Snapshot(DEFAULT_SNAPSHOT_DIR).pad("cbs/85318NED/TypedDataSet.parquet")
+
+
+def test_bestand_gewijzigd_na_geverifieerde_lezing_wordt_opnieuw_gecontroleerd(
+    tmp_path: Path,
+) -> None:
+    """The hash check is cached per process; a same-size edit with its mtime set back to the
+    verified read's (as `touch -r` or an unpacked archive does) must still be caught."""
+    kopie = kopieer_snapshot(tmp_path / "snap", "leefbaarometer")
+    pad = kopie / WIJK
+    snap = Snapshot(kopie)
+    assert snap.pad(WIJK) == pad.resolve()  # first read: verified, and cached
+    voor = pad.stat()
+    data = pad.read_bytes()
+    eerste = data.splitlines()[1]
+    assert b"4.13" in eerste
+    gewijzigd = data.replace(eerste, eerste.replace(b"4.13", b"4.14", 1), 1)
+    assert len(gewijzigd) == len(data)
+    pad.write_bytes(gewijzigd)
+    os.utime(pad, ns=(voor.st_atime_ns, voor.st_mtime_ns))
+    na = pad.stat()
+    assert (na.st_size, na.st_mtime_ns, na.st_ino) == (voor.st_size, voor.st_mtime_ns, voor.st_ino)
+    with pytest.raises(SnapshotFout, match=r"wijkscores_2002-2022\.csv is gewijzigd: sha256"):
+        snap.pad(WIJK)
+    # Restoring the original content makes the same object accept the file again.
+    pad.write_bytes(data)
+    assert snap.pad(WIJK) == pad.resolve()
+
+
+def test_bestand_vervangen_na_geverifieerde_lezing_wordt_opnieuw_gecontroleerd(
+    tmp_path: Path,
+) -> None:
+    """A file replaced by another one (new inode, e.g. `git checkout` or a rename) with the same
+    size and mtime is hashed again."""
+    kopie = kopieer_snapshot(tmp_path / "snap", "leefbaarometer")
+    pad = kopie / WIJK
+    snap = Snapshot(kopie)
+    snap.pad(WIJK)
+    voor = pad.stat()
+    data = pad.read_bytes()
+    nieuw = tmp_path / "nieuw.csv"
+    nieuw.write_bytes(data.replace(b"4.13", b"4.14", 1))
+    os.utime(nieuw, ns=(voor.st_atime_ns, voor.st_mtime_ns))
+    os.replace(nieuw, pad)
+    assert pad.stat().st_ino != voor.st_ino
+    with pytest.raises(SnapshotFout, match=r"is gewijzigd: sha256"):
+        snap.pad(WIJK)

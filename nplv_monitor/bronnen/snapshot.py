@@ -60,12 +60,26 @@ def onleesbaar(pad: Path, soort: str, exc: Exception) -> SnapshotFout:
     )
 
 
+def _identiteit(pad: Path) -> tuple[int, ...]:
+    """What must be unchanged for an earlier hash check of ``pad`` to still hold.
+
+    Size and mtime alone are not enough: a same-size edit within the clock's granularity, or one
+    whose mtime was set back (``touch -r``, ``os.utime``, an unpacked archive), keeps both. The
+    inode and device change when the file is replaced (an atomic rename, ``git checkout``), and
+    the ctime changes on every write and on every mtime reset, and cannot be set by a user: a file
+    modified after its verified read is hashed again.
+    """
+    st = pad.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 class Snapshot:
     """Verified access to the snapshot folder."""
 
     def __init__(self, map_: Path | None = None) -> None:
         self.map = (map_ or instellingen().snapshot_dir).resolve()
-        self._geverifieerd: dict[str, tuple[float, int]] = {}
+        # rel → the stat identity of the file when its hash was last verified (see _identiteit).
+        self._geverifieerd: dict[str, tuple[int, ...]] = {}
         self._manifest: dict[str, Bestand] | None = None
 
     # -- manifest -------------------------------------------------------------------------
@@ -116,8 +130,7 @@ class Snapshot:
                 f"Snapshotbestand ontbreekt: {absoluut} (staat wel in het manifest). "
                 "Herstel het uit git of haal de bron opnieuw op met `nplv-monitor ophalen`."
             )
-        stat = absoluut.stat()
-        sleutel = (stat.st_mtime, stat.st_size)
+        sleutel = _identiteit(absoluut)
         if self._geverifieerd.get(rel) != sleutel:
             werkelijk = sha256_bestand(absoluut)
             if werkelijk != entry.sha256:
