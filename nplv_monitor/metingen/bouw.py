@@ -39,6 +39,7 @@ METINGEN_SCHEMA: dict[str, pl.DataType] = {
     "basis": pl.Float64(),
     "aantal": pl.Float64(),
     "bron_sha256": pl.String(),
+    "marge": pl.Float64(),
 }
 BRONVARIABELEN_SCHEMA: dict[str, pl.DataType] = {
     "bron": pl.String(),
@@ -253,6 +254,48 @@ def _regio_uit_naam(
     return df, code, soort
 
 
+def _marges(
+    m: register.Metingbron,
+    grenzen: pl.DataFrame | None,
+    kolommen: list[str],
+    code: pl.Expr,
+    peiljaar: pl.Expr,
+) -> pl.DataFrame:
+    """(regiocode, peiljaar, bron_variabele, marge): half the width of the published 95%
+    interval per value, from the bound rows of a survey table (empty without ``marges``)."""
+    leeg = pl.DataFrame(
+        schema={
+            "regiocode": pl.String,
+            "peiljaar": pl.Int64,
+            "bron_variabele": pl.String,
+            "marge": pl.Float64,
+        }
+    )
+    if m.marges is None or grenzen is None:
+        return leeg
+    kolom, onder, boven = m.marges
+    grens = pl.col("_w").filter(pl.col("_grens") == boven).first() - pl.col("_w").filter(
+        pl.col("_grens") == onder
+    ).first()
+    return (
+        grenzen.select(
+            code.alias("regiocode"),
+            peiljaar.alias("peiljaar"),
+            pl.col(kolom).alias("_grens"),
+            *[pl.col(k).cast(pl.Float64) for k in kolommen],
+        )
+        .unpivot(
+            index=["regiocode", "peiljaar", "_grens"],
+            variable_name="bron_variabele",
+            value_name="_w",
+        )
+        .group_by("regiocode", "peiljaar", "bron_variabele")
+        .agg((grens / 2).alias("marge"))
+        .select(list(leeg.columns))
+        .cast(leeg.schema)  # type: ignore[arg-type]
+    )
+
+
 @dataclass
 class _Deel:
     lang: pl.DataFrame
@@ -272,6 +315,9 @@ def _omvorm(
     """One source table → long rows (the registry's ``metingen`` block, carried out)."""
     eigen = [v for v in variabelen if v.bron == m.code]
     sha, release = bf.databestand(bron_tabel)
+    # Survey tables publish the 95% interval as extra rows (Marges: ondergrens/bovengrens) beside
+    # the value row; kept aside here, before the filter keeps only the value rows.
+    grenzen = df.filter(pl.col(m.marges[0]).is_in(m.marges[1:])) if m.marges else None
     for kolom, waarde in m.filter.items():
         df = df.filter(pl.col(kolom) == waarde)
     if m.alleen_codes_uit:
@@ -288,6 +334,8 @@ def _omvorm(
         kolommen = _bestand_kolommen(m, eigen, df, tabel_id)
     if m.regio.code_uit_naam:
         df, code, soort = _regio_uit_naam(df, m.regio.code_uit_naam, bf)
+        if grenzen is not None:
+            grenzen = _regio_uit_naam(grenzen, m.regio.code_uit_naam, bf)[0]
     else:
         code = pl.col(str(m.regio.code))
         if m.regio.codes:
@@ -327,6 +375,11 @@ def _omvorm(
             index=["regiocode", "regio_soort", "regionaam", "peiljaar", "indelingsjaar"],
             variable_name="bron_variabele",
             value_name="waarde",
+        )
+        .join(
+            _marges(m, grenzen, list(kolommen), code, _jaar_expr(m.peiljaar, jaar)),
+            on=["regiocode", "peiljaar", "bron_variabele"],
+            how="left",
         )
         .join(kaart, on="bron_variabele", how="left")
         # A CBS key's own reference date (WOZ: waardepeildatum) overrides the table year.

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Mutation testing of one core module with mutmut (slow; not part of CI).
+#
+#   sh scripts/mutatie.sh <module> <test file>...
+#   sh scripts/mutatie.sh nplv_monitor/realisatie/getallen.py tests/test_realisatie_retouren_invoer.py
+#
+# Runs on the committed state (HEAD): the repository is cloned into a temporary folder, so the
+# working tree, its uncommitted edits and its output/ are never touched, and mutmut's mutants/
+# folder is not left behind. Only <module> is mutated; only the given (fast) test files run, and
+# per mutant mutmut runs just the tests that executed the mutated function. Prints mutmut's result
+# list and the score: killed / (killed + survived + timeout + suspicious) — "no tests" mutants are
+# counted as survived. Set MUTATIE_BEWAAR=1 to keep the clone (`mutmut show <mutant>` there).
+set -eu
+if [ $# -lt 2 ]; then
+    echo "gebruik: sh scripts/mutatie.sh <module.py> <testbestand>..." >&2
+    exit 2
+fi
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+BIN="${VIRTUAL_ENV:-$REPO/.venv}/bin"
+MODULE="$1"
+shift
+WERK="$(mktemp -d "${TMPDIR:-/tmp}/nplv-mutatie.XXXXXX")"
+if [ "${MUTATIE_BEWAAR:-0}" != 1 ]; then
+    trap 'rm -rf "$WERK"' EXIT
+fi
+git clone -q --no-hardlinks "$REPO" "$WERK/nplv"
+cd "$WERK/nplv"
+# mutmut reads [mutmut] from setup.cfg when pyproject.toml has no [tool.mutmut]; written into the
+# throw-away clone only. The whole package is copied into mutants/ (so every other module is
+# importable from there), only MODULE is mutated; assets/ and schemas/ are found relative to the
+# package (config.PROJECT_ROOT), so they are copied next to it.
+{
+    echo "[mutmut]"
+    echo "source_paths = nplv_monitor"
+    echo "only_mutate = $MODULE"
+    echo "also_copy ="
+    echo "    assets"
+    echo "    schemas"
+    echo "    docs"
+    echo "pytest_add_cli_args_test_selection ="
+    for t in "$@"; do echo "    $t"; done
+    echo "pytest_add_cli_args ="
+    echo "    -p"
+    echo "    no:cacheprovider"
+    echo "    -x"
+    echo "    -q"
+} >setup.cfg
+echo "== mutmut: $MODULE tegen $* (clone van $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))"
+nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:-1}" >mutmut.log 2>&1 || {
+    tail -40 mutmut.log
+    exit 1
+}
+tail -3 mutmut.log
+"$BIN/mutmut" results --all true >resultaten.txt 2>&1 || true
+grep -v ": killed$" resultaten.txt || true
+"$BIN/python" - resultaten.txt <<'EOF'
+import collections
+import sys
+
+tel = collections.Counter()
+for regel in open(sys.argv[1], encoding="utf-8"):
+    if ": " in regel:
+        tel[regel.rsplit(": ", 1)[1].strip()] += 1
+gedood = tel["killed"]
+totaal = sum(n for s, n in tel.items() if s not in {"skipped", "not checked", "caught by type check"})
+print("== uitslagen:", dict(tel))
+print(f"== score: {gedood}/{totaal} gedood = {100 * gedood / max(totaal, 1):.1f}%")
+EOF
