@@ -95,6 +95,9 @@ class Metingbron:
     jaar: int | None = None  # KWB: only the table of this year
     alleen_codes_uit: tuple[str, str] | None = None  # (bron table, column)
     tabel_id: str | None = None  # non-CBS: the id recorded in metingen (a file path)
+    #: (column, lower-bound value, upper-bound value): rows of a survey table that hold the 95%
+    #: interval of the value rows (Veiligheidsmonitor ``Marges``); metingen.marge = half its width
+    marges: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,11 @@ def _metingbron(pad: Path, naam: str, nr: int, m: dict[str, Any]) -> Metingbron:
     if not isinstance(r, dict) or not (r.get("code") or r.get("code_uit_naam")):
         raise _fout(pad, waar, "regio heeft 'code' of 'code_uit_naam' nodig")
     alleen = m.get("alleen_codes_uit")
+    marges = m.get("marges")
+    if marges is not None and (
+        not isinstance(marges, dict) or set(marges) != {"kolom", "ondergrens", "bovengrens"}
+    ):
+        raise _fout(pad, waar, "marges heeft precies 'kolom', 'ondergrens' en 'bovengrens' nodig")
     return Metingbron(
         code=str(m["code"]),
         naam=str(m["naam"]),
@@ -258,6 +266,9 @@ def _metingbron(pad: Path, naam: str, nr: int, m: dict[str, Any]) -> Metingbron:
         jaar=int(m["jaar"]) if m.get("jaar") is not None else None,
         alleen_codes_uit=(str(alleen["bron"]), str(alleen["kolom"])) if alleen else None,
         tabel_id=str(m["tabel_id"]) if m.get("tabel_id") else None,
+        marges=(str(marges["kolom"]), str(marges["ondergrens"]), str(marges["bovengrens"]))
+        if marges
+        else None,
     )
 
 

@@ -274,9 +274,10 @@ def _marges(
     if m.marges is None or grenzen is None:
         return leeg
     kolom, onder, boven = m.marges
-    grens = pl.col("_w").filter(pl.col("_grens") == boven).first() - pl.col("_w").filter(
-        pl.col("_grens") == onder
-    ).first()
+    grens = (
+        pl.col("_w").filter(pl.col("_grens") == boven).first()
+        - pl.col("_w").filter(pl.col("_grens") == onder).first()
+    )
     return (
         grenzen.select(
             code.alias("regiocode"),
