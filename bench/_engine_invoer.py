@@ -39,10 +39,7 @@ def metingen_uit_snapshot(cache: Path | None = None) -> pl.DataFrame:
         pad = Path(tmp) / "werk.duckdb"
         res = {"werkdb": WerkDatabase(pad=str(pad))}
         alle = bron_assets.maak_assets()
-        kwb = next(a for a in alle if a.key == bron_assets.KWB_KEY)
-        dg.materialize([a for a in alle if a.key != bron_assets.KWB_KEY], resources=res)
-        for jaar in bron_assets.beschikbare_kwb_jaren():
-            dg.materialize([kwb], partition_key=str(jaar), resources=res)
+        dg.materialize(alle, resources=res)
         with verbind(pad, read_only=True) as con:
             m = bouw.bouw_metingen(bronframes.uit_database(con), laad_catalogus()).metingen
     if cache is not None:

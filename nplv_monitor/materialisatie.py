@@ -157,12 +157,15 @@ def valideer_en_schrijf_alle(
                 },
             )
             raise
-    for t, df in zip(tabellen, gevalideerd, strict=True):
+    for groep in _per_asset(tabellen, gevalideerd):
         yield dg.AssetCheckResult(
             check_name=CHECK_NAAM,
-            asset_key=t.asset_key,
+            asset_key=groep[0][0].asset_key,
             passed=True,
-            metadata={"rijen": df.height, **_semantiek_metadata(df, t.schema_naam)},
+            metadata=_samen(
+                [{"rijen": df.height, **_semantiek_metadata(df, t.schema_naam)} for t, df in groep],
+                groep,
+            ),
         )
     schrijf_tabellen(
         con,
@@ -171,8 +174,44 @@ def valideer_en_schrijf_alle(
             for t, df in zip([*tabellen, *bijtabellen], [*gevalideerd, *bij], strict=True)
         ],
     )
-    for t, df in zip(tabellen, gevalideerd, strict=True):
+    for groep in _per_asset(tabellen, gevalideerd):
         yield dg.MaterializeResult(
-            asset_key=t.asset_key,
-            metadata={**tabel_metadata(df, t.schema_naam, t.doel), **(t.extra_metadata or {})},
+            asset_key=groep[0][0].asset_key,
+            metadata=_samen(
+                [
+                    {**tabel_metadata(df, t.schema_naam, t.doel), **(t.extra_metadata or {})}
+                    for t, df in groep
+                ],
+                groep,
+            ),
         )
+
+
+def _per_asset(
+    tabellen: Sequence[Tabel], frames: Sequence[pl.DataFrame]
+) -> list[list[tuple[Tabel, pl.DataFrame]]]:
+    """The tables grouped by asset, in order: an asset may write several tables of one schema
+    (bron/kwb: one table per KWB year), and Dagster takes one check result and one
+    materialization per asset."""
+    groepen: dict[object, list[tuple[Tabel, pl.DataFrame]]] = {}
+    for t, df in zip(tabellen, frames, strict=True):
+        groepen.setdefault(t.asset_key, []).append((t, df))
+    return list(groepen.values())
+
+
+def _samen(
+    metadata: list[dict[str, Any]], groep: list[tuple[Tabel, pl.DataFrame]]
+) -> dict[str, Any]:
+    """One table: its metadata. Several: the first table's metadata (schema, preview) and the
+    others' extra metadata, with the row count summed and the rows per table listed."""
+    if len(metadata) == 1:
+        return metadata[0]
+    samen: dict[str, Any] = {}
+    for m in metadata:
+        samen.update({k: v for k, v in m.items() if k not in samen or not k.startswith("dagster/")})
+    rijen = {t.doel: df.height for t, df in groep}
+    samen["tabellen"] = dg.MetadataValue.json(rijen)
+    samen["rijen" if "rijen" in samen else "dagster/row_count"] = sum(rijen.values())
+    if "dagster/table_name" in samen:
+        samen["dagster/table_name"] = ", ".join(rijen)
+    return samen

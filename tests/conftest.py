@@ -25,7 +25,7 @@ def tmp_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A werk DB with every bronnen asset materialized once (all KWB partitions) from the shipped
+    """A werk DB with every bronnen asset materialized once (every KWB year in the snapshot) from the shipped
     snapshot. Returns the DuckDB file; treat it as read-only (copy it before writing to it)."""
     # Imported here so a broken stage module cannot take every other test down with it.
     import dagster as dg
@@ -40,12 +40,7 @@ def werkdb_bronnen(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv("NPLV_OUTPUT_DIR", str(uit))
         mp.delenv("NPLV_SNAPSHOT_DIR", raising=False)
         mp.delenv("NPLV_ONLINE", raising=False)
-        alle = bron_assets.maak_assets()
-        kwb = next(a for a in alle if a.key == bron_assets.KWB_KEY)
-        overige = [a for a in alle if a.key != bron_assets.KWB_KEY]
-        assert dg.materialize(overige, resources=resources).success
-        for jaar in bron_assets.beschikbare_kwb_jaren():
-            assert dg.materialize([kwb], partition_key=str(jaar), resources=resources).success
+        assert dg.materialize(bron_assets.maak_assets(), resources=resources).success
     return pad
 
 

@@ -1,4 +1,4 @@
-"""The bronnen part of the Dagster code location: assets, group, partitions and the checks."""
+"""The bronnen part of the Dagster code location: assets, group, the KWB years and the checks."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _bron_keys(defs: dg.Definitions) -> set[dg.AssetKey]:
 
 def test_bron_assets_aanwezig_in_groep_bronnen(defs: dg.Definitions) -> None:
     graph = defs.resolve_asset_graph()
-    # One asset per registry entry (KWB: one partitioned asset), plus the two catalogue tables.
+    # One asset per registry entry (KWB: one asset for all years), plus the two catalogue tables.
     verwacht = (
         {dg.AssetKey(["bron", n]) for n in register.laad().bronnen if n != register.KWB}
         | {dg.AssetKey(["bron", "cbs_tabellen"]), dg.AssetKey(["bron", "cbs_dataproperties"])}
@@ -38,20 +38,19 @@ def test_bron_assets_aanwezig_in_groep_bronnen(defs: dg.Definitions) -> None:
         assert {"duckdb", "polars"} <= set(node.kinds)
 
 
-def test_kwb_partities_zijn_de_registerjaren_offline_die_in_het_snapshot(
+def test_kwb_is_een_asset_die_de_beschikbare_registerjaren_bouwt(
     defs: dg.Definitions, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Not partitioned: every year is its own table and every reader reads all years, so one
+    # asset builds the years it can read (docs/orkestratie.md).
     node = defs.resolve_asset_graph().get(KWB_KEY)
-    assert node.partitions_def is not None
-    sleutels = node.partitions_def.get_partition_keys()
-    assert sleutels == [str(j) for j in register.kwb_jaren()]
-    # Offline a build runs the years whose data is in the snapshot — a subset of the partitions.
+    assert node.partitions_def is None
+    # Offline those are the registry years whose data is in the snapshot.
     monkeypatch.delenv("NPLV_ONLINE", raising=False)
     snap = Snapshot(DEFAULT_SNAPSHOT_DIR)
     beschikbaar = assets.beschikbare_kwb_jaren(snap)
     assert beschikbaar == sorted(cbs.kwb_in_snapshot(snap))
-    assert {2020, 2024} <= set(beschikbaar)
-    assert {str(j) for j in beschikbaar} <= set(sleutels)
+    assert {2020, 2024} <= set(beschikbaar) <= set(register.kwb_jaren())
 
 
 def test_elke_bron_heeft_blokkerende_pandera_check_en_schema(defs: dg.Definitions) -> None:

@@ -54,7 +54,7 @@ def _faalt_met(resultaat: dg.ExecuteInProcessResult, key: dg.AssetKey, *delen: s
 
 def _goede_kwb_2020(werkdb: Path, monkeypatch: pytest.MonkeyPatch) -> pl.DataFrame:
     monkeypatch.delenv("NPLV_SNAPSHOT_DIR", raising=False)
-    assert materialiseer(KWB, werkdb, "2020").success
+    assert materialiseer(KWB, werkdb).success
     goed = tabel_of_niets(werkdb, "bron.kwb_2020")
     assert goed is not None
     return goed
@@ -63,7 +63,7 @@ def _goede_kwb_2020(werkdb: Path, monkeypatch: pytest.MonkeyPatch) -> pl.DataFra
 def _bad_kwb(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wijzig: Callable[[pl.DataFrame], pl.DataFrame]
 ) -> Path:
-    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED")
+    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED", "cbs/85984NED")
     herschrijf_parquet(kopie, KWB_2020, wijzig)
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
     return kopie
@@ -80,14 +80,14 @@ def _onveranderd(werkdb: Path, tabel: str, goed: pl.DataFrame | None) -> None:
 
 def test_hash_klopt_niet(tmp_path: Path, werkdb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     goed = _goede_kwb_2020(werkdb, monkeypatch)
-    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED")
+    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED", "cbs/85984NED")
     # Rewrite the data with one value changed, without updating the manifest.
     df = pl.read_parquet(kopie / KWB_2020)
     df.with_columns(pl.col("AantalInwoners_5") + (pl.col("ID") == 1)).write_parquet(
         kopie / KWB_2020
     )
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
-    r = materialiseer(KWB, werkdb, "2020")
+    r = materialiseer(KWB, werkdb)
     _faalt_met(r, assets.KWB_KEY, "TypedDataSet.parquet is gewijzigd", "sha256")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -110,7 +110,7 @@ def test_kwb_mist_verplichte_kolom(
 ) -> None:
     goed = _goede_kwb_2020(werkdb, monkeypatch)
     _bad_kwb(tmp_path, monkeypatch, lambda df: df.drop("Gemeentenaam_1"))
-    r = materialiseer(KWB, werkdb, "2020")
+    r = materialiseer(KWB, werkdb)
     _faalt_met(r, assets.KWB_KEY, "Gemeentenaam_1", "column_in_dataframe", "niets geschreven")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -121,7 +121,7 @@ def test_kwb_zonder_inwonerskolom(
     # AantalInwoners_* is required whatever its numeric suffix is.
     goed = _goede_kwb_2020(werkdb, monkeypatch)
     _bad_kwb(tmp_path, monkeypatch, lambda df: df.drop("AantalInwoners_5"))
-    r = materialiseer(KWB, werkdb, "2020")
+    r = materialiseer(KWB, werkdb)
     _faalt_met(r, assets.KWB_KEY, "AantalInwoners_", "no_regex_column_match")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -133,7 +133,7 @@ def test_kwb_verkeerd_type(tmp_path: Path, werkdb: Path, monkeypatch: pytest.Mon
         monkeypatch,
         lambda df: df.with_columns(pl.col("AantalInwoners_5").cast(pl.String)),
     )
-    r = materialiseer(KWB, werkdb, "2020")
+    r = materialiseer(KWB, werkdb)
     _faalt_met(r, assets.KWB_KEY, "AantalInwoners_5", "dtype('Int64')", "String")
     _onveranderd(werkdb, "bron.kwb_2020", goed)
 
@@ -155,7 +155,7 @@ def test_kwb_dubbele_regiocode(
             .alias("Codering_3")
         ),
     )
-    r = materialiseer(KWB, werkdb, "2020")
+    r = materialiseer(KWB, werkdb)
     melding = _faalt_met(r, assets.KWB_KEY, "Codering_3", "field_uniqueness", dubbel)
     assert "rij 2" in melding
     assert "rij 3" in melding
@@ -207,12 +207,18 @@ def test_leefbaarometer_niveau_past_niet_bij_bestand() -> None:
 def test_kwb_jaar_niet_in_snapshot_via_dagster(
     tmp_path: Path, werkdb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A snapshot without KWB 2024: the 2024 partition fails, naming the table and the fetch.
+    # A snapshot without KWB 2024: offline the asset builds the years in the snapshot (2020)
+    # and writes no 2024 table; asking for 2024 names the table and the fetch.
     kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED")
     Snapshot(kopie).werk_manifest_bij([], vervang_dataset="cbs/85984NED")
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
-    r = materialiseer(KWB, werkdb, "2024")
-    _faalt_met(r, assets.KWB_KEY, "85984NED", "nplv-monitor ophalen --kwb 2024")
+    monkeypatch.delenv("NPLV_ONLINE", raising=False)
+    r = materialiseer(KWB, werkdb)
+    assert r.success
+    (mat,) = r.asset_materializations_for_node("bron__kwb")
+    rijen_2020 = cbs.kwb_tabel(Snapshot(kopie), 2020).tabelinfo()["RecordCount"]
+    assert mat.metadata["dagster/table_name"].value == "bron.kwb_2020"
+    assert mat.metadata["dagster/row_count"].value == rijen_2020
     _onveranderd(werkdb, "bron.kwb_2024", None)
     with pytest.raises(NietInSnapshot, match="wel aanwezig: 2020"):
         cbs.kwb_tabel(Snapshot(kopie), 2024)

@@ -1,7 +1,7 @@
 """Dagster assets of group ``bronnen``, made from the source registry (``assets/bronnen.yaml``).
 
-One asset per registry entry (``bron.<naam>``); Kerncijfers wijken en buurten is one asset with a
-partition per registered year (``bron.kwb_<jaar>`` plus its region dimension
+One asset per registry entry (``bron.<naam>``); Kerncijfers wijken en buurten is one asset that
+writes a table per year it can read (``bron.kwb_<jaar>`` plus its region dimension
 ``bron.kwb_regio_<jaar>``), and two assets describe every CBS table in the snapshot
 (``bron.cbs_tabellen``, ``bron.cbs_dataproperties``). Every asset reads its files from the verified
 snapshot, validates the table against ``schemas/bron.<tabel>.yaml`` and writes it, together with
@@ -12,6 +12,7 @@ Nothing here runs at import time: :func:`maak_assets` builds the assets from the
 Definitions are made (``nplv_monitor.definitions``).
 """
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 import dagster as dg
@@ -187,13 +188,7 @@ def _meta_assets() -> list[dg.AssetsDefinition]:
     ]
 
 
-# -- Kerncijfers wijken en buurten: one partition (and one table) per registered year -----------
-
-
-def kwb_partities() -> dg.StaticPartitionsDefinition:
-    """Every KWB year of the registry; which of them a build runs is decided at run time
-    (offline: the years in the snapshot, see :func:`beschikbare_kwb_jaren`)."""
-    return dg.StaticPartitionsDefinition([str(j) for j in register.kwb_jaren()])
+# -- Kerncijfers wijken en buurten: one asset, one table per year it can read ------------------
 
 
 def beschikbare_kwb_jaren(snapshot: Snapshot | None = None) -> list[int]:
@@ -202,95 +197,121 @@ def beschikbare_kwb_jaren(snapshot: Snapshot | None = None) -> list[int]:
     return sorted(cbs.kwb_tabellen(snapshot or Snapshot(), online=instellingen().online))
 
 
+def _kwb_jaar(
+    context: AssetExecutionContext, snapshot: Snapshot, jaar: int
+) -> tuple[list[materialisatie.Tabel], dict[str, object], str]:
+    """One KWB year: its table (with provenance metadata), its region dimension and provenance
+    rows (side tables), a summary for the metadata and the table comment."""
+    doel = f"bron.kwb_{jaar}"
+    online = None
+    if instellingen().online:
+        # Online: refresh the snapshot first (skipped when CBS's Modified is unchanged); the
+        # table is then read from the snapshot like offline, so both paths are one.
+        resultaat = cbs_client.ververs_tabel(register.kwb_tabel_id(jaar), snapshot)
+        context.log.info(resultaat.samenvatting())
+        online = resultaat.samenvatting()
+    tabel = cbs.kwb_tabel(snapshot, jaar)
+    df = tabel.data()
+    info = tabel.tabelinfo()
+    afgekapt = df.height == cbs.ODATA_RIJLIMIET
+    bestanden = [tabel.bestand("TypedDataSet.parquet"), tabel.bestand("TableInfos.json")]
+    if tabel.heeft("DataProperties.parquet"):
+        bestanden.append(tabel.bestand("DataProperties.parquet"))
+    # The table's own region dimension is the CBS indeling of its year; a copy without it (a
+    # download that replaced keys by titles) gives no indeling for that year.
+    indeling = tabel.heeft("WijkenEnBuurten.parquet")
+    soorten = df.group_by("SoortRegio_2").len().sort("SoortRegio_2")
+    samenvatting: dict[str, object] = {
+        "tabel_id": tabel.tabel_id,
+        "afgekapt": afgekapt,
+        "regio_indeling": indeling,
+        "regio_soorten": dict(
+            zip(soorten["SoortRegio_2"].to_list(), soorten["len"].to_list(), strict=True)
+        ),
+        **({"online": online} if online else {}),
+    }
+    tabellen = [
+        materialisatie.Tabel(
+            df,
+            "bron.kwb",
+            doel,
+            KWB_KEY,
+            bron=", ".join(bestanden),
+            extra_metadata=_herkomst_metadata(snapshot, bestanden),
+        ),
+        materialisatie.Tabel(
+            _herkomst_frame(snapshot, doel, bestanden),
+            HERKOMST,
+            HERKOMST,
+            vervang_waar={"bron_tabel": doel},
+        ),
+    ]
+    if indeling:
+        tabellen.append(
+            materialisatie.Tabel(
+                tabel.dimensie("WijkenEnBuurten"),
+                "bron.kwb_regio",
+                f"bron.kwb_regio_{jaar}",
+                bron=tabel.tabel_id,
+            )
+        )
+    commentaar = f"{info.get('Title', '')} (CBS {tabel.tabel_id})"
+    if afgekapt:
+        commentaar += (
+            f". AFGEKAPT: precies {cbs.ODATA_RIJLIMIET} rijen (ODataApi-limiet); niet alle "
+            "gemeenten, wijken en buurten staan erin."
+        )
+    return tabellen, samenvatting, commentaar
+
+
 def _kwb_asset() -> dg.AssetsDefinition:
     bron = register.laad().bron(register.KWB)
 
+    # One asset, not a partition per year: every year is its own table (bron.kwb_<jaar>) and
+    # every reader (geografie, metingen) reads all years; which years exist is decided when it
+    # runs (offline: those in the snapshot). See docs/orkestratie.md.
     @dg.asset(
         key=KWB_KEY,
         group_name=GROEP,
         kinds=KINDS,
-        partitions_def=kwb_partities(),
         description=bron.beschrijving,
         check_specs=[materialisatie.check_spec(KWB_KEY, "bron.kwb")],
     )
     def kwb(context: AssetExecutionContext, werkdb: WerkDatabase) -> Iterator[Resultaat]:
-        jaar = int(context.partition_key)
-        doel = f"bron.kwb_{jaar}"
-        gelezen: dict[str, object] = {}
-
-        def lees(snapshot: Snapshot) -> tuple[pl.DataFrame, list[str]]:
-            if instellingen().online:
-                # Online: refresh the snapshot first (skipped when CBS's Modified is unchanged);
-                # the table is then read from the snapshot like offline, so both paths are one.
-                resultaat = cbs_client.ververs_tabel(register.kwb_tabel_id(jaar), snapshot)
-                context.log.info(resultaat.samenvatting())
-                gelezen["online"] = resultaat.samenvatting()
-            tabel = cbs.kwb_tabel(snapshot, jaar)
-            df = tabel.data()
-            info = tabel.tabelinfo()
-            gelezen.update(
-                tabel_id=tabel.tabel_id,
-                titel=info.get("Title", ""),
-                afgekapt=df.height == cbs.ODATA_RIJLIMIET,
-            )
-            bestanden = [tabel.bestand("TypedDataSet.parquet"), tabel.bestand("TableInfos.json")]
-            if tabel.heeft("DataProperties.parquet"):
-                bestanden.append(tabel.bestand("DataProperties.parquet"))
-            return df, bestanden
-
-        def regio(snapshot: Snapshot) -> list[materialisatie.Tabel]:
-            # The table's own region dimension is the CBS indeling of its year; a copy without
-            # it (a download that replaced keys by titles) gives no indeling for that year.
-            tabel = cbs.kwb_tabel(snapshot, jaar)
-            if not tabel.heeft("WijkenEnBuurten.parquet"):
-                gelezen["indeling"] = False
-                return []
-            gelezen["indeling"] = True
-            df = tabel.dimensie("WijkenEnBuurten")
-            return [
-                materialisatie.Tabel(
-                    df, "bron.kwb_regio", f"bron.kwb_regio_{jaar}", bron=tabel.tabel_id
+        snapshot = Snapshot()
+        hoofd: list[materialisatie.Tabel] = []
+        bij: list[materialisatie.Tabel] = []
+        per_jaar: dict[str, object] = {}
+        commentaren: dict[int, str] = {}
+        try:
+            jaren = beschikbare_kwb_jaren(snapshot)
+            if not jaren:
+                raise NplvFout(
+                    f"Geen enkel KWB-jaar uit het bronnenregister staat in het snapshot "
+                    f"{snapshot.map}; haal er een op met `nplv-monitor ophalen --kwb <jaar>`."
                 )
-            ]
-
-        def extra(df: pl.DataFrame) -> dict[str, object]:
-            soorten = df.group_by("SoortRegio_2").len().sort("SoortRegio_2")
-            online = (
-                {"online": dg.MetadataValue.text(str(gelezen["online"]))}
-                if "online" in gelezen
-                else {}
-            )
-            return {
-                **online,
-                "tabel_id": dg.MetadataValue.text(str(gelezen["tabel_id"])),
-                "afgekapt": dg.MetadataValue.bool(bool(gelezen["afgekapt"])),
-                "regio_indeling": dg.MetadataValue.bool(bool(gelezen.get("indeling"))),
-                "regio_soorten": dg.MetadataValue.json(
-                    dict(
-                        zip(
-                            soorten["SoortRegio_2"].to_list(), soorten["len"].to_list(), strict=True
-                        )
-                    )
+            for jaar in jaren:
+                tabellen, samenvatting, commentaren[jaar] = _kwb_jaar(context, snapshot, jaar)
+                hoofd.append(tabellen[0])
+                bij.extend(tabellen[1:])
+                per_jaar[str(jaar)] = samenvatting
+        except NplvFout as fout:
+            yield _leesfout(KWB_KEY, fout)
+            raise
+        # The asset's metadata: the provenance of every year and a summary per year.
+        hoofd[-1] = dataclasses.replace(
+            hoofd[-1],
+            extra_metadata={
+                **_herkomst_metadata(
+                    snapshot, [b for t in hoofd for b in (t.bron or "").split(", ") if b]
                 ),
-            }
-
-        yield from lees_valideer_schrijf(
-            werkdb,
-            asset_key=KWB_KEY,
-            schema_naam="bron.kwb",
-            doel=doel,
-            lees=lees,
-            extra_metadata=extra,
-            bijtabellen=regio,
+                "jaren": dg.MetadataValue.json(per_jaar),
+            },
         )
-        commentaar = f"{gelezen['titel']} (CBS {gelezen['tabel_id']})"
-        if gelezen["afgekapt"]:
-            commentaar += (
-                f". AFGEKAPT: precies {cbs.ODATA_RIJLIMIET} rijen (ODataApi-limiet); niet alle "
-                "gemeenten, wijken en buurten staan erin."
-            )
         with werkdb.verbinding() as con:
-            con.execute(f"COMMENT ON TABLE bron.kwb_{jaar} IS {sql_tekst(commentaar)}")
+            yield from materialisatie.valideer_en_schrijf_alle(con, hoofd, bijtabellen=bij)
+            for jaar, commentaar in commentaren.items():
+                con.execute(f"COMMENT ON TABLE bron.kwb_{jaar} IS {sql_tekst(commentaar)}")
 
     return kwb
 
@@ -315,7 +336,6 @@ __all__ = [
     "KWB_KEY",
     "beschikbare_kwb_jaren",
     "bron_sleutels",
-    "kwb_partities",
     "lees_valideer_schrijf",
     "maak_assets",
 ]
