@@ -104,6 +104,8 @@ def test_elke_waarde_in_het_werkboek_is_de_duckdb_waarde(gebouwd: Path) -> None:
         ci, cj = koppen.index("Indicatorcode"), koppen.index("Peiljaar")
         kolommen = [(k, c) for k, c in enumerate(codes) if k > 0 and c]
         for rij in rijen[excel.EERSTE_RIJ :]:
+            if rij[ci] is None:
+                break  # the table ends; an area sheet's blocks (causes, return) follow
             for k, gebied in kolommen:
                 sleutel = (gebied, rij[ci], int(rij[cj]))
                 cel = rij[k]

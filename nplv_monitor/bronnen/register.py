@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from nplv_monitor.config import ASSETS_DIR
 from nplv_monitor.errors import BronFout
 from nplv_monitor.yamlbestand import lees_yaml
@@ -98,6 +100,9 @@ class Metingbron:
     #: (column, lower-bound value, upper-bound value): rows of a survey table that hold the 95%
     #: interval of the value rows (Veiligheidsmonitor ``Marges``); metingen.marge = half its width
     marges: tuple[str, str, str] | None = None
+    #: column name → SQL expression over the table's columns, added before the reshape (a
+    #: Leefbaarometer class turned into 0/100 so that % × inwoners counts the inhabitants in it)
+    afgeleid: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,14 @@ def _metingbron(pad: Path, naam: str, nr: int, m: dict[str, Any]) -> Metingbron:
         not isinstance(marges, dict) or set(marges) != {"kolom", "ondergrens", "bovengrens"}
     ):
         raise _fout(pad, waar, "marges heeft precies 'kolom', 'ondergrens' en 'bovengrens' nodig")
+    afgeleid = {str(k): str(e) for k, e in (m.get("afgeleid") or {}).items()}
+    for kolom, expressie in afgeleid.items():
+        try:
+            pl.sql_expr(expressie)
+        except pl.exceptions.PolarsError as exc:
+            raise _fout(
+                pad, f"{waar}, afgeleid.{kolom}", f"geen geldige SQL-expressie: {exc}"
+            ) from exc
     return Metingbron(
         code=str(m["code"]),
         naam=str(m["naam"]),
@@ -266,6 +279,7 @@ def _metingbron(pad: Path, naam: str, nr: int, m: dict[str, Any]) -> Metingbron:
         jaar=int(m["jaar"]) if m.get("jaar") is not None else None,
         alleen_codes_uit=(str(alleen["bron"]), str(alleen["kolom"])) if alleen else None,
         tabel_id=str(m["tabel_id"]) if m.get("tabel_id") else None,
+        afgeleid=afgeleid,
         marges=(str(marges["kolom"]), str(marges["ondergrens"]), str(marges["bovengrens"]))
         if marges
         else None,

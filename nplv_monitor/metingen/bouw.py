@@ -321,6 +321,8 @@ def _omvorm(
     grenzen = df.filter(pl.col(m.marges[0]).is_in(m.marges[1:])) if m.marges else None
     for kolom, waarde in m.filter.items():
         df = df.filter(pl.col(kolom) == waarde)
+    # Columns the registry derives from the table's own (afgeleid): reshaped like any other.
+    df = df.with_columns(pl.sql_expr(e).alias(k) for k, e in m.afgeleid.items())
     if m.alleen_codes_uit:
         bron, kolom = m.alleen_codes_uit
         codes = bf.tabellen[bron].select(pl.col(kolom).unique())

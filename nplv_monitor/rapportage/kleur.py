@@ -125,6 +125,15 @@ class Oordeel:
 class Indicatorregel:
     richting: str | None
     maat: str | None
+    #: Half a unit of the last published decimal (monitor.indicatoren.precisie): 0,0005 → 3
+    #: decimals. The workbook's number formats follow it.
+    precisie: float | None = None
+
+    @property
+    def decimalen(self) -> int | None:
+        if self.precisie is None or not self.precisie > 0:
+            return None
+        return max(0, min(6, round(-math.log10(2 * self.precisie))))
 
 
 def _getal(x: float, decimalen: int | None = None) -> str:
@@ -224,10 +233,16 @@ def _indicatorregels(con: duckdb.DuckDBPyConnection) -> dict[str, Indicatorregel
     kolommen = {str(r[0]) for r in con.sql("describe monitor.indicatoren").fetchall()}
     richting = "richting" if "richting" in kolommen else "null"
     maat = "maat" if "maat" in kolommen else "null"
+    precisie = "precisie" if "precisie" in kolommen else "null"
     return {
-        str(c): Indicatorregel(None if r is None else str(r), None if m is None else str(m))
-        for c, r, m in con.sql(
-            f"select indicator_code, {richting}::varchar, {maat}::varchar from monitor.indicatoren"
+        str(c): Indicatorregel(
+            None if r is None else str(r),
+            None if m is None else str(m),
+            None if p is None else float(p),
+        )
+        for c, r, m, p in con.sql(
+            f"select indicator_code, {richting}::varchar, {maat}::varchar, {precisie}::double "
+            "from monitor.indicatoren"
         ).fetchall()
     }
 
