@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from nplv_monitor.indicatoren.vergelijkbaarheid import Vergelijkbaarheid
+
 BASISJAAR_VANAF = 2018
 
 
@@ -32,7 +34,12 @@ def met_nederland(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def met_basisjaar(
-    df: pl.DataFrame, effect: list[str], *, vanaf: int = BASISJAAR_VANAF, vast: int | None = None
+    df: pl.DataFrame,
+    effect: list[str],
+    *,
+    vanaf: int = BASISJAAR_VANAF,
+    vast: int | None = None,
+    vergelijkbaarheid: Vergelijkbaarheid | None = None,
 ) -> pl.DataFrame:
     ok_nl = df.filter(
         (pl.col("gebied_code") == "NL00")
@@ -49,6 +56,10 @@ def met_basisjaar(
             .group_by("indicator_code")
             .agg(pl.col("peiljaar").min().alias("basisjaar"))
         )
+    df = df.join(basis, on="indicator_code", how="left").with_columns(
+        basisjaar=pl.when(pl.col("peiljaar") >= pl.col("basisjaar")).then(pl.col("basisjaar"))
+    )
+    df = met_territorium(df, vergelijkbaarheid)
     in_basis = df.select(
         "gebied_code",
         "indicator_code",
@@ -58,23 +69,85 @@ def met_basisjaar(
         .then(pl.col("verschil_nederland"))
         .alias("verschil_nederland_basisjaar"),
     )
+    return df.join(
+        in_basis, on=["gebied_code", "indicator_code", "basisjaar"], how="left"
+    ).with_columns(
+        # the basisjaar row is the only measurement so far: no change, not a change of 0
+        **{
+            k: pl.when(pl.col("peiljaar") > pl.col("basisjaar")).then(v)
+            for k, v in {
+                "verandering_sinds_basis": pl.col("waarde") - pl.col("waarde_basisjaar"),
+                "verandering_verschil": pl.col("verschil_nederland")
+                - pl.col("verschil_nederland_basisjaar"),
+            }.items()
+        }
+    )
+
+
+#: Columns :func:`met_territorium` adds (contract of monitor.indicatorwaarden).
+TERRITORIUM_KOLOMMEN = {
+    "territorium_basis": pl.String,
+    "territorium_peiljaar": pl.String,
+    "aandeel_basisbevolking": pl.Float64,
+    "definitiebreuk": pl.Boolean,
+}
+
+
+def met_territorium(df: pl.DataFrame, v: Vergelijkbaarheid | None) -> pl.DataFrame:
+    """State each trend row's territory at its basisjaar and peiljaar, and split at a break.
+
+    A row is compared with the gebied's row in the basisjaar through the indelingen both were
+    computed on (indicatoren/vergelijkbaarheid.py). Where the territories differ beyond the
+    tolerance, ``definitiebreuk`` is true and the row's basisjaar moves to the first peiljaar on
+    the new territory (the break row itself, or the first of several on the same indeling): the
+    change columns and kloof_wordt are then measured from that new basis, never across the break.
+    ``territorium_basis`` and ``aandeel_basisbevolking`` keep describing the original basis the
+    break is against. Without ``v`` the columns are empty.
+    """
+    if v is None:
+        return df.with_columns(**{k: pl.lit(None, t) for k, t in TERRITORIUM_KOLOMMEN.items()})
+    basis_indeling = df.select(
+        "gebied_code",
+        "indicator_code",
+        pl.col("peiljaar").alias("basisjaar"),
+        pl.col("indelingsjaar").alias("_basis_indeling"),
+    )
+    df = df.join(basis_indeling, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
+    paren = (
+        df.filter(pl.col("_basis_indeling").is_not_null() & pl.col("indelingsjaar").is_not_null())
+        .select(
+            "gebied_code", pl.col("_basis_indeling").alias("basis_indelingsjaar"), "indelingsjaar"
+        )
+        .unique()
+    )
+    ov = v.overgangen(paren).rename({"basis_indelingsjaar": "_basis_indeling"})
+    terr = v.territoria()
+    df = (
+        df.join(ov, on=["gebied_code", "_basis_indeling", "indelingsjaar"], how="left")
+        .join(
+            terr.rename({"indelingsjaar": "_basis_indeling", "territorium": "territorium_basis"}),
+            on=["gebied_code", "_basis_indeling"],
+            how="left",
+        )
+        .join(
+            terr.rename({"territorium": "territorium_peiljaar"}),
+            on=["gebied_code", "indelingsjaar"],
+            how="left",
+        )
+    )
+    nieuw = (
+        df.filter(pl.col("definitiebreuk").fill_null(False))
+        .group_by("gebied_code", "indicator_code", "indelingsjaar")
+        .agg(pl.col("peiljaar").min().alias("_nieuwe_basis"))
+    )
     return (
-        df.join(basis, on="indicator_code", how="left")
+        df.join(nieuw, on=["gebied_code", "indicator_code", "indelingsjaar"], how="left")
         .with_columns(
-            basisjaar=pl.when(pl.col("peiljaar") >= pl.col("basisjaar")).then(pl.col("basisjaar"))
+            basisjaar=pl.when(pl.col("definitiebreuk").fill_null(False))
+            .then(pl.col("_nieuwe_basis"))
+            .otherwise(pl.col("basisjaar"))
         )
-        .join(in_basis, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
-        .with_columns(
-            # the basisjaar row is the only measurement so far: no change, not a change of 0
-            **{
-                k: pl.when(pl.col("peiljaar") > pl.col("basisjaar")).then(v)
-                for k, v in {
-                    "verandering_sinds_basis": pl.col("waarde") - pl.col("waarde_basisjaar"),
-                    "verandering_verschil": pl.col("verschil_nederland")
-                    - pl.col("verschil_nederland_basisjaar"),
-                }.items()
-            }
-        )
+        .drop("_basis_indeling", "_nieuwe_basis", "aandeel_in_basis")
     )
 
 
@@ -115,9 +188,16 @@ def kloof_oordeel(tolerantie: pl.Expr) -> pl.Expr:
     )
 
 
-def met_kloof(df: pl.DataFrame, precisie: dict[str, float]) -> pl.DataFrame:
-    """Add ``kloof_wordt`` (see :func:`kloof_oordeel`) with each indicator's precision."""
-    tolerantie = pl.col("indicator_code").replace_strict(
+def met_kloof(
+    df: pl.DataFrame, precisie: dict[str, float], *, vanaf: int = BASISJAAR_VANAF
+) -> pl.DataFrame:
+    """Add ``kloof_wordt`` (see :func:`kloof_oordeel`) and ``verandering_significant``.
+
+    The tolerance for "gelijk" is the indicator's precision; for a survey figure with published
+    margins (Veiligheidsmonitor) it is at least the 95% bound on the change of the gap from
+    is "gelijk". ``verandering_significant`` tests the change since the basisjaar on the margins
+    """
+    precisie_expr = pl.col("indicator_code").replace_strict(
         precisie, default=None, return_dtype=pl.Float64
     )
     return df.with_columns(kloof_wordt=kloof_oordeel(tolerantie))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from nplv_monitor.bronnen import register
+from nplv_monitor.geografie import overgang as indelingsovergang
 from nplv_monitor.indicatoren.catalogus import Catalogus, CatalogusFout, Variabele
 from nplv_monitor.metingen import sleutels as sleutelresolutie
 from nplv_monitor.metingen.bronframes import Bronframes
@@ -39,6 +40,7 @@ METINGEN_SCHEMA: dict[str, pl.DataType] = {
     "basis": pl.Float64(),
     "aantal": pl.Float64(),
     "bron_sha256": pl.String(),
+    "overgang": pl.String(),
     "marge": pl.Float64(),
 }
 BRONVARIABELEN_SCHEMA: dict[str, pl.DataType] = {
@@ -492,13 +494,142 @@ def _met_basis(lang: pl.DataFrame, variabelen: list[Variabele]) -> pl.DataFrame:
     )
 
 
+def _samengestelde_basis(basis: pl.DataFrame, variabelen: list[Variabele]) -> list[pl.DataFrame]:
+    """A basis of several variables (``basis: [a, b]``, stored as ``a+b``) is their sum per unit;
+    missing when any part is missing (as a list of noemers in the engine)."""
+    delen = []
+    for v in {v.basis: v for v in variabelen if len(v.basis_delen) > 1}.values():
+        ids = list(v.basis_delen)
+        delen.append(
+            basis.filter(pl.col("basis_variabele").is_in(ids))
+            .group_by("basis_bron", "indelingsjaar", "regiocode")
+            .agg(
+                pl.when(
+                    pl.col("basis").is_null().any()
+                    | (pl.col("basis_variabele").n_unique() < len(ids))
+                )
+                .then(None)
+                .otherwise(pl.col("basis").sum())
+                .alias("basis")
+            )
+            .select(
+                "basis_bron",
+                pl.lit(v.basis, pl.String).alias("basis_variabele"),
+                "indelingsjaar",
+                "regiocode",
+                "basis",
+            )
+        )
+    return [d.cast(basis.schema) for d in delen]  # type: ignore[arg-type]
+
+
+# -- a source on another indeling than its table's -------------------------------------------
+
+
+def _buurtlijsten(lang: pl.DataFrame) -> pl.DataFrame:
+    """(indelingsjaar, regiocode, inwoners, _lijst_bron): every buurt of an indeling with its
+    inhabitants, from the source with the most buurt rows of ``inwoners`` in that indeling (the
+    complete list: KWB 2020, the 2024 population file), as the engine's reference population."""
+    inw = lang.filter(
+        (pl.col("variabele") == "inwoners")
+        & (pl.col("regio_soort") == "buurt")
+        & pl.col("indelingsjaar").is_not_null()
+    )
+    volledig = (
+        inw.group_by("bron", "indelingsjaar")
+        .agg(pl.col("regiocode").n_unique().alias("n"))
+        .sort("n", "bron", descending=[True, False])
+        .unique("indelingsjaar", keep="first")
+    )
+    return inw.join(volledig.drop("n"), on=["bron", "indelingsjaar"]).select(
+        "indelingsjaar",
+        "regiocode",
+        pl.col("waarde").alias("inwoners"),
+        pl.col("bron").alias("_lijst_bron"),
+    ).unique(["indelingsjaar", "regiocode"])
+
+
+def op_eigen_indeling(lang: pl.DataFrame) -> pl.DataFrame:
+    """Carry buurt rows coded on another indeling onto the indeling their table declares.
+
+    The police extract declares the 2024 indeling, but Zaanstad's buurten in it carry the codes of
+    an older indeling (BU04791110, recoded in 2024 to BU04791111/BU04791112): joined on code they
+    fall outside every area. Per table, a wijk with a buurt code the indeling does not have is
+    carried as a whole (geografie/overgang.py): its total is spread over the indeling's buurten of
+    that wijk in proportion to inhabitants, so every total of whole wijken is exact; those rows
+    get ``overgang`` = 'wijkverdeling' and the indicator stage withholds their single-buurt values.
+    Only additive values (vorm aantal) can be carried; any other form raises ``OvergangFout``.
+    """
+    lijsten = _buurtlijsten(lang)
+    buurt = (pl.col("regio_soort") == "buurt") & pl.col("indelingsjaar").is_not_null()
+    groepen = (
+        lang.filter(buurt)
+        .select("bron", "tabel_id", "indelingsjaar")
+        .unique()
+        .join(
+            lijsten.select("indelingsjaar", pl.col("_lijst_bron").alias("bron")).unique(),
+            on=["bron", "indelingsjaar"],
+            how="anti",
+        )
+        .join(lijsten.select("indelingsjaar").unique(), on="indelingsjaar", how="semi")
+        .sort("bron", "tabel_id", "indelingsjaar")
+    )
+    vervangen: list[pl.DataFrame] = []
+    nieuw: list[pl.DataFrame] = []
+    for g in groepen.iter_rows(named=True):
+        eigen = lang.filter(
+            buurt,
+            pl.col("bron") == g["bron"],
+            pl.col("tabel_id") == g["tabel_id"],
+            pl.col("indelingsjaar") == g["indelingsjaar"],
+        )
+        doel = lijsten.filter(pl.col("indelingsjaar") == g["indelingsjaar"])
+        wijken = indelingsovergang.over_te_zetten_wijken(eigen.select("regiocode"), doel)
+        plaatsbaar = wijken.filter(pl.col("plaatsbaar"))
+        if plaatsbaar.is_empty():
+            continue
+        te_dragen = eigen.join(plaatsbaar.select("regiocode", "wijkcode"), on="regiocode")
+        andere_vorm = te_dragen.filter(pl.col("vorm") != "aantal")
+        if andere_vorm.height:
+            raise indelingsovergang.OvergangFout(
+                f"{g['tabel_id']} (bron {g['bron']}): de buurten van wijk(en) "
+                f"{', '.join(sorted(set(andere_vorm['wijkcode'].to_list()))[:5])} staan op een andere "
+                f"indeling dan {g['indelingsjaar']}, en variabele(n) "
+                f"{', '.join(sorted(set(andere_vorm['variabele'].to_list())))} zijn niet optelbaar "
+                "(vorm ≠ aantal): alleen aantallen zijn per wijk over te zetten."
+            )
+        sleutels = [
+            c for c in lang.columns if c not in ("regiocode", "regionaam", "waarde", "overgang")
+        ]
+        verdeeld = indelingsovergang.verdeel_wijktotalen(
+            te_dragen.select(*sleutels, "wijkcode", "waarde"),
+            sleutels,
+            doel.select("regiocode", "inwoners"),
+        )
+        vervangen.append(te_dragen.select(*sleutels, "regiocode"))
+        nieuw.append(
+            verdeeld.with_columns(
+                regionaam=pl.lit(None, pl.String),
+                overgang=pl.lit(indelingsovergang.WIJKVERDELING),
+            )
+        )
+    if not nieuw:
+        return lang
+    weg = pl.concat(vervangen)
+    return pl.concat(
+        [lang.join(weg, on=weg.columns, how="anti", nulls_equal=True), *nieuw],
+        how="diagonal_relaxed",
+    )
+
+
 def bouw_metingen(bf: Bronframes, catalogus: Catalogus) -> Metingen:
     """All source values the catalogue names, as one long table, plus what each table fills."""
     delen = _delen(bf, catalogus.variabelen)
     lang = pl.concat(
         [d.lang.select([c for c in METINGEN_SCHEMA if c in d.lang.columns]) for d in delen],
         how="diagonal_relaxed",
-    )
+    ).with_columns(overgang=pl.lit(None, pl.String))
+    lang = op_eigen_indeling(lang)
     metingen = _met_basis(lang, catalogus.variabelen).sort(
         ["bron", "tabel_id", "variabele", "peiljaar", "regiocode"]
     )

@@ -12,6 +12,7 @@ from nplv_monitor.indicatoren.engine.aggregatie import (
     aggregeer,
     referentiebevolking,
 )
+from nplv_monitor.indicatoren.vergelijkbaarheid import Vergelijkbaarheid
 
 HOOFDGEBIED_SOORTEN = (
     "focusgebied",
@@ -123,6 +124,7 @@ def indicatorwaarden(
     drempel: float = DEKKING_DREMPEL,
     basisjaar_vanaf: int = vergelijking.BASISJAAR_VANAF,
     basisjaar: int | None = None,
+    vergelijkbaarheid: Vergelijkbaarheid | None = None,
 ) -> pl.DataFrame:
     """Rows of monitor.indicatorwaarden for ``families``: every gebied, indicator and peiljaar."""
     df = aggregeer(metingen, lidmaatschap, catalogus, families, gebieden=gebieden, drempel=drempel)
@@ -141,7 +143,9 @@ def indicatorwaarden(
     df = pl.concat([df, zonder_rij(catalogus, df, hoofd, families)])
     effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
     df = vergelijking.met_nederland(df)
-    df = vergelijking.met_basisjaar(df, effect, vanaf=basisjaar_vanaf, vast=basisjaar)
+    df = vergelijking.met_basisjaar(
+        df, effect, vanaf=basisjaar_vanaf, vast=basisjaar, vergelijkbaarheid=vergelijkbaarheid
+    )
     df = vergelijking.met_kloof(
         df, {i.code: i.nauwkeurigheid for i in catalogus.van_familie(*families)}
     )
@@ -182,6 +186,7 @@ def indicatorwaarden(
                     "verandering_verschil",
                     "kloof_wordt",
                     "percentiel_wijken",
+                    *vergelijking.TERRITORIUM_KOLOMMEN,
                 )
             },
         )
