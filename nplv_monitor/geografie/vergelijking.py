@@ -212,8 +212,11 @@ def gebied_wijken(
 
     For each 2022 wijk, the buurten of the same wijk code in its reference indeling (2020 or 2024)
     are intersected with the gebied's buurten of that year; ``aandeel_inwoners`` is the share of the
-    wijk's inhabitants (of that year) living in the gebied. The indicator engine weights a wijk
-    score by ``inwoners_in_gebied`` and can drop or flag wijken with a small share.
+    wijk's inhabitants (of that year) living in the gebied. The indicator engine keeps a wijk when
+    ``aandeel_inwoners`` >= 0.5 (indicatoren/bouw.py WIJK_AANDEEL_DREMPEL) and weights its score by
+    the inhabitants of the *whole* wijk in 2020 (the score describes the whole wijk), not by
+    ``inwoners_in_gebied``; the shares also measure how far that territory differs from the area's
+    buurten (indicatoren/vergelijkbaarheid.py).
     """
     koppeling = koppel_wijken_2022(indeling).filter(pl.col("referentie_indeling").is_not_null())
     wijkbuurten = (
