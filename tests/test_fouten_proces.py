@@ -8,12 +8,12 @@ two critical points and a reader holding the file open are in tests/test_publica
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -147,38 +147,77 @@ def test_uitvoermap_die_niet_kan_bestaan(tmp_path: Path, monkeypatch: pytest.Mon
         _bouw_klein(tmp_path / "bestand" / "uit", monkeypatch)
 
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A mount point for a small tmpfs (root only; skipped otherwise)."""
-    punt = tmp_path / "mnt"
-    punt.mkdir()
-    yield punt
-    subprocess.run(["umount", str(punt)], check=False, capture_output=True)
+def _zonder_root_alleen_lezen(map_: Path) -> None:
+    """Without root, a folder without write permission is read-only for this process (root
+    ignores permission bits, hence the read-only mount when running as root)."""
+    map_.mkdir()
+    map_.chmod(0o555)
 
 
-def _mount(punt: Path, opties: str) -> None:
-    r = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", opties, "tmpfs", str(punt)],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if r.returncode != 0:
-        overslaan(f"kan geen tmpfs aankoppelen (root nodig): {r.stderr.strip()}")
-
-
-def test_uitvoermap_alleen_lezen(tmpfs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fault: the output folder is on a read-only file system. Holds: BouwFout naming the
+def test_uitvoermap_alleen_lezen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault: the output folder cannot be written — as root a read-only tmpfs (root ignores
+    permission bits), otherwise a folder without write permission. Holds: BouwFout naming the
     folder, nothing written."""
     from nplv_monitor.orkestratie.build import BouwFout
 
-    _mount(tmpfs, "ro,size=1m")
-    with pytest.raises(BouwFout, match="niet schrijfbaar"):
-        _bouw_klein(tmpfs / "uit", monkeypatch)
-    assert list(tmpfs.iterdir()) == []
+    punt = tmp_path / "mnt"
+    if os.geteuid() == 0:
+        punt.mkdir()
+        r = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(punt)],
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        if r.returncode != 0:
+            overslaan(f"kan als root geen tmpfs aankoppelen: {r.stderr.strip()}")
+    else:
+        _zonder_root_alleen_lezen(punt)
+    try:
+        with pytest.raises(BouwFout, match="niet schrijfbaar") as fout:
+            _bouw_klein(punt / "uit", monkeypatch)
+        assert str(punt / "uit") in str(fout.value)
+        assert list(punt.iterdir()) == []
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(punt)], check=False, capture_output=True)
+        else:
+            punt.chmod(0o755)
 
 
-PUBLICEER_MET_LIMIET = """
+#: Run in the child: the publication's exception and its whole cause chain, as JSON, so the test
+#: can require the specific errno (an ImportError or a bug must not pass as "disk full").
+_FOUTKETEN = """
+    import errno as _errno, json as _json
+    def foutketen(exc):
+        keten, e = [], exc
+        while e is not None and len(keten) < 10:
+            no = getattr(e, "errno", None)
+            keten.append({{"type": type(e).__module__ + "." + type(e).__qualname__,
+                          "errno": _errno.errorcode.get(no) if isinstance(no, int) else None,
+                          "tekst": str(e)}})
+            e = e.__cause__ or e.__context__
+        return keten
+"""
+
+
+def _schijf_vol_fout(keten: list[dict[str, str | None]], code: str) -> None:
+    """The chain names the error ``code`` (ENOSPC or EFBIG): as an OSError's errno, or as the
+    operating system's text for it in a DuckDB error (DuckDB reports the C library's strerror,
+    e.g. in a TransactionException when the WAL cannot be written)."""
+    tekst = os.strerror(getattr(errno, code))
+    treffers = [
+        f
+        for f in keten
+        if f["errno"] == code
+        or (str(f["type"]).startswith(("duckdb.", "_duckdb.")) and tekst in str(f["tekst"]))
+    ]
+    assert treffers, (code, tekst, keten)
+
+
+PUBLICEER_MET_LIMIET = (
+    _FOUTKETEN
+    + """
     import resource, signal, sys
     from pathlib import Path
     from nplv_monitor.publicatie import edities, publiceer
@@ -190,16 +229,18 @@ PUBLICEER_MET_LIMIET = """
         publiceer.publiceer(Path({werk!r}), Path({doel!r}), rapportagejaar=2026,
                             run_id="vol-0000", snapshot=edities.snapshot_bestanden(Path({werk!r})))
     except Exception as exc:
-        print(type(exc).__name__, exc)
+        print(_json.dumps(foutketen(exc)))
         sys.exit(3)
 """
+)
 
 
-def _schijf_vol(werk: Path, doel: Path, limiet: int = 0) -> str:
+def _schijf_vol(werk: Path, doel: Path, limiet: int = 0) -> list[dict[str, str | None]]:
     proc = _python(PUBLICEER_MET_LIMIET.format(limiet=limiet, werk=str(werk), doel=str(doel)))
     uit, fout = proc.communicate(timeout=120)
     assert proc.returncode == 3, (proc.returncode, uit, fout)
-    return uit
+    keten: list[dict[str, str | None]] = json.loads(uit.strip().splitlines()[-1])
+    return keten
 
 
 def test_schijf_vol_bij_publiceren_rlimit(tmp_output: Path) -> None:
@@ -210,25 +251,72 @@ def test_schijf_vol_bij_publiceren_rlimit(tmp_output: Path) -> None:
     doel = tmp_output / "nplv_monitor.duckdb"
     _publiceer(werk, doel)
     voor = sha256_bestand(doel)
-    melding = _schijf_vol(werk, doel, limiet=512 * 1024)
-    assert melding.strip()
+    _schijf_vol_fout(_schijf_vol(werk, doel, limiet=512 * 1024), "EFBIG")
     assert sha256_bestand(doel) == voor
     assert _edities(doel) == 1
     assert publiceer.tijdelijke_bestanden(tmp_output) == []
 
 
-def test_schijf_vol_bij_publiceren_tmpfs(tmpfs: Path, tmp_path: Path) -> None:
+TMPFS_VOL = (
+    _FOUTKETEN
+    + """
+    import json, os, subprocess, sys
+    from pathlib import Path
+    import duckdb
+    from nplv_monitor.bronnen.snapshot import sha256_bestand
+    from nplv_monitor.publicatie import edities, publiceer
+    werk, punt = Path({werk!r}), Path({punt!r})
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size={grootte}", "tmpfs", str(punt)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print("geen tmpfs:", r.stderr.strip())
+        sys.exit(4)
+    doel = punt / "nplv_monitor.duckdb"
+    def publiceer_een():
+        publiceer.publiceer(werk, doel, rapportagejaar=2026, run_id="r-" + os.urandom(6).hex(),
+                            snapshot=edities.snapshot_bestanden(werk), wachttijd_s=30)
+    publiceer_een()
+    voor = sha256_bestand(doel)
+    try:
+        publiceer_een()
+        keten = None
+    except Exception as exc:
+        keten = foutketen(exc)
+    with duckdb.connect(str(doel), read_only=True) as con:
+        n = con.sql("select count(*) from publicatie.edities").fetchall()[0][0]
+    print(json.dumps({{"keten": keten, "ongewijzigd": sha256_bestand(doel) == voor, "edities": n,
+                      "tijdelijk": [str(p) for p in publiceer.tijdelijke_bestanden(punt)]}}))
+"""
+)
+
+
+def test_schijf_vol_bij_publiceren_tmpfs(tmp_path: Path) -> None:
     """Fault: the output folder is a tmpfs with room for one edition and its vintage, not for a
-    second. Holds as above: error, previous edition intact, no temporary file left."""
+    second. Holds as above: ENOSPC, previous edition intact, no temporary file left.
+
+    The tmpfs is mounted in a private mount namespace of the child (``unshare``): as root a
+    mount namespace, otherwise also a user namespace in which the process is root — so the case
+    runs without root too, and no mount outlives the test."""
     proef = tmp_path / "proef"
     werk = _werk(proef)
     grootte = _publiceer(werk, proef / "nplv_monitor.duckdb").pad.stat().st_size
-    _mount(tmpfs, f"size={2 * grootte + grootte // 2}")
-    doel = tmpfs / "nplv_monitor.duckdb"
-    _publiceer(werk, doel)
-    voor = sha256_bestand(doel)
-    melding = _schijf_vol(werk, doel)
-    assert "space" in melding.lower() or "ruimte" in melding.lower(), melding
-    assert sha256_bestand(doel) == voor
-    assert _edities(doel) == 1
-    assert publiceer.tijdelijke_bestanden(tmpfs) == []
+    punt = tmp_path / "mnt"
+    punt.mkdir()
+    ns = ["--mount"] if os.geteuid() == 0 else ["--user", "--map-root-user", "--mount"]
+    code = TMPFS_VOL.format(werk=str(werk), punt=str(punt), grootte=2 * grootte + grootte // 2)
+    proc = subprocess.run(
+        ["unshare", *ns, sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode == 4 or (proc.returncode != 0 and "unshare" in proc.stderr):
+        overslaan(f"kan geen tmpfs aankoppelen in een eigen namespace: {proc.stdout}{proc.stderr}")
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    uitslag = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert uitslag["keten"] is not None, "de tweede publicatie paste op een te kleine schijf"
+    _schijf_vol_fout(uitslag["keten"], "ENOSPC")
+    assert uitslag["ongewijzigd"] is True
+    assert uitslag["edities"] == 1
+    assert uitslag["tijdelijk"] == []
