@@ -10,6 +10,7 @@ from nplv_monitor import materialisatie
 from nplv_monitor.db import WerkDatabase, lees
 from nplv_monitor.indicatoren import bouw
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
+from nplv_monitor.indicatoren.engine import gemeentecontrole
 
 GROEP = "indicatoren"
 Resultaat = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
@@ -107,3 +108,36 @@ def gebiedseffectindicatoren(werkdb: WerkDatabase, config: IndicatorConfig) -> R
     """Gebiedseffectindicatoren met vergelijking met Nederland, verandering sinds het basisjaar,
     verandering van de kloof en percentiel onder alle wijken (familie = gebiedseffect)."""
     yield from _schrijf_familie(werkdb, "gebiedseffect", EFFECT_KEY, config.basisjaar)
+
+
+CONTROLE_KEY = dg.AssetKey(["monitor", "gemeente_controle"])
+
+
+@dg.asset(
+    key=CONTROLE_KEY,
+    group_name=GROEP,
+    kinds={"duckdb", "polars"},
+    deps=[METINGEN_DEPS[0], CONTEXT_KEY, EFFECT_KEY],
+    check_specs=[materialisatie.check_spec(CONTROLE_KEY, "monitor.gemeente_controle")],
+)
+def gemeente_controle(werkdb: WerkDatabase) -> Resultaat:
+    """Controle van de gemeentewaarden: elke gemeente is opgeteld uit haar buurten (zelfde basis
+    als focusgebied en rest); de gemeenterij van CBS staat ernaast, met het verschil en of dat
+    groter is dan de afronding van de gepubliceerde cijfers verklaart (bijv. auto's per huishouden
+    in Groningen: de gemeenterij telt ook auto's die aan geen buurt zijn toegewezen)."""
+    with werkdb.verbinding() as con:
+        df = gemeentecontrole.gemeentecontrole(
+            lees(con, "select * from metingen.metingen"),
+            lees(con, "select * from monitor.indicatorwaarden where gebied_soort = 'gemeente'"),
+            laad_catalogus(),
+            ("context", "gebiedseffect"),
+        )
+        yield from materialisatie.valideer_en_schrijf(
+            con,
+            df,
+            schema_naam="monitor.gemeente_controle",
+            doel="monitor.gemeente_controle",
+            extra_metadata={
+                "buiten_afronding": int(df["buiten_afronding"].sum() or 0),
+            },
+        )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from nplv_monitor.indicatoren import significantie
 from nplv_monitor.indicatoren.vergelijkbaarheid import Vergelijkbaarheid
 
 BASISJAAR_VANAF = 2018
@@ -160,8 +161,9 @@ def kloof_oordeel(tolerantie: pl.Expr) -> pl.Expr:
 
     The gap is the distance |gebied − Nederland|, whatever the side: an area below Nederland
     whose difference goes from −0,342 to −0,270 comes closer (kleiner), although the signed
-    difference rose. ``tolerantie`` (the indicator's precision, same unit) bounds "gelijk":
-    a change of the distance within it cannot be told from rounding of the published values.
+    difference rose. ``tolerantie`` (the indicator's precision, same unit; for a survey figure
+    with margins at least the sampling bound of :func:`met_kloof`) bounds "gelijk": a change of
+    the distance within it cannot be told from rounding or from sampling noise.
     Null where there is nothing to judge: Nederland itself, no value, no basisjaar, or no
     value of the area in the basisjaar.
     """
@@ -195,12 +197,21 @@ def met_kloof(
 
     The tolerance for "gelijk" is the indicator's precision; for a survey figure with published
     margins (Veiligheidsmonitor) it is at least the 95% bound on the change of the gap from
+    sampling alone (significantie.kloof_marge): a change within it is not significant, so the gap
     is "gelijk". ``verandering_significant`` tests the change since the basisjaar on the margins
+    (significantie.met_significantie; null without margins).
     """
     precisie_expr = pl.col("indicator_code").replace_strict(
         precisie, default=None, return_dtype=pl.Float64
     )
-    return df.with_columns(kloof_wordt=kloof_oordeel(tolerantie))
+    if "marge" not in df.columns:
+        return df.with_columns(
+            kloof_wordt=kloof_oordeel(precisie_expr),
+            verandering_significant=pl.lit(None, pl.Boolean),
+        )
+    df = significantie.met_significantie(significantie.kloof_marge(df), vanaf)
+    tolerantie = pl.max_horizontal(precisie_expr, pl.col("_kloof_marge"))
+    return df.with_columns(kloof_wordt=kloof_oordeel(tolerantie)).drop("_kloof_marge")
 
 
 #: A rank "among all wijken of the country" needs values for nearly all of them; a source that

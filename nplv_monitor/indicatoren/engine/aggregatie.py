@@ -7,9 +7,18 @@ Rules (docs/indicatoren.md, docs/ontwerp.md):
   (share of the area's reference population in units the table has at all); below
   ``DEKKING_DREMPEL`` the value is withheld (status onderdrukt), as it is when the noemer is below
   the indicator's minimum base;
-- for a CBS region the source publishes itself (buurt, wijk, gemeente, Nederland) its published
-  figure is used; every other gebied (focus areas, rest of gemeente, all focus areas together, and
-  regions a source does not publish) is aggregated from the lowest level the source has.
+- for a CBS region the source publishes itself (buurt, wijk, Nederland) its published figure is
+  used; every other gebied (focus areas, rest of gemeente, all focus areas together, and regions a
+  source does not publish) is aggregated from the lowest level the source has;
+- a gemeente is aggregated from the same buurten as its focus area and rest, so area + rest =
+  gemeente (teller and noemer); the gemeente row of a table that also has buurten (KWB) is only a
+  check (:mod:`.gemeentecontrole`). A separate source of gemeente level (the published
+  Leefbaarometer gemeente scores) still gives the gemeente its own figure;
+- all focus areas together is only ``ok`` when every focus area has a value (``aantal_gebieden``
+  of ``aantal_gebieden_totaal``), see :func:`met_gebiedsniveau`;
+- survey figures published per gemeente are shown for an area as the gemeente's figure, labelled
+  ``waarde_niveau`` = 'gemeente', never as an area value; a survey published per wijk without a
+  base (Gezondheidsmonitor) gives an area of whole wijken the inhabitant-weighted mean of them.
 One loop over indicators (about sixty), none over areas: every step is a join and a group-by.
 """
 
@@ -127,6 +136,14 @@ def _index_gemeente(teller: pl.DataFrame) -> pl.DataFrame:
         .with_columns(n=pl.col("_woz_gm") * pl.col("t_basis"))
         .drop("_gm", "_woz_gm")
     )
+
+
+def gemeenterij_is_controle() -> pl.Expr:
+    """A gemeente row of a table that also has lower levels (KWB): not the gemeente's value but a
+    check on it. The gemeente is aggregated from the same buurten as its focus area and rest, so
+    that area + rest = gemeente; the CBS row can count what no buurt holds (cars not assigned to a
+    buurt: Groningen 0,687 per household against 0,580 from its buurten)."""
+    return (pl.col("regio_soort") == "gemeente") & ~pl.col("laagste_niveau")
 
 
 def _waarde(ind: Indicator) -> pl.Expr:
@@ -279,11 +296,20 @@ def aggregeer_indicator(
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
-    tabel_eenheden = laag.select("tabel_id", "peiljaar", "indelingsjaar", "regiocode").unique()
+    # Keyed per file read (bron_sha256), not per table id: the truncated KWB 2024 table and the
+    # complete extracts of the same table (inhabitants per buurt, gemeenten and wijken) are one
+    # table id but cover different units.
+    bestand = pl.coalesce("bron_sha256", "tabel_id")
+    tabel_eenheden = laag.select(
+        bestand.alias("tabel_id"), "peiljaar", "indelingsjaar", "regiocode"
+    ).unique()
     totaal, aanwezig = dekking_basis.tabeldelen(tabel_eenheden)
+    sleutel = ["gebied_code", "indelingsjaar", "_bestand", "peiljaar"]
     agg = (
-        agg.join(totaal, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
-        .join(aanwezig, on=["gebied_code", "indelingsjaar", "tabel_id", "peiljaar"], how="left")
+        agg.with_columns(_bestand=bestand)
+        .join(totaal.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
+        .join(aanwezig.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
+        .drop("_bestand")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
             # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
@@ -302,7 +328,9 @@ def aggregeer_indicator(
 
     # -- published by the source for the region itself ---------------------------------------
     if gepubliceerd_voorrang and ind.maat != "index_gemeente":
-        eigen = teller.filter(pl.col("regio_soort").is_in(list(_GEBIED_SOORT))).with_columns(
+        eigen = teller.filter(
+            pl.col("regio_soort").is_in(list(_GEBIED_SOORT)) & ~gemeenterij_is_controle()
+        ).with_columns(
             gebied_code=pl.col("regiocode"),
             gebied_soort=pl.col("regio_soort").replace_strict(_GEBIED_SOORT),
             teller=pl.when(pl.col("bekend")).then(pl.col("t_aantal")),
@@ -357,20 +385,206 @@ def aggregeer_indicator(
     ).cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
 
 
-def gepubliceerd_via_gemeente(
-    metingen: pl.DataFrame, ind: Indicator, gebieden: pl.DataFrame | None
+#: Kinds of gebied that get a survey figure of their gemeente (or of their own wijken).
+_GEBIED_SOORTEN_VIA = ("focusgebied", "rest_gemeente")
+#: Toelichting of a row that shows a gemeente's survey figure for an area (waarde_niveau gemeente).
+VIA_GEMEENTE = (
+    "Geen cijfer voor het gebied zelf: dit is de waarde van de gemeente {gemeente} ({code}); de "
+    "bron publiceert alleen gemeenten en politiedistricten. Geen gebiedswaarde."
+)
+
+
+def hele_wijken(lidmaatschap: pl.DataFrame) -> pl.DataFrame:
+    """(gebied_code, gebied_soort, wijkcode): areas that consist of whole CBS wijken.
+
+    An area counts when, in every indeling year it has buurten, each wijk it touches lies in it
+    entirely (all buurten of the wijk in that indeling, from the CBS hierarchy) and the set of
+    wijk codes is the same in every such year (a CBS wijk code that is unchanged between the
+    indelingen denotes the same wijk in the years between). Rotterdam-Zuid: Feijenoord, Charlois,
+    IJsselmonde in 2020 and 2024.
+    """
+    code = pl.col("regiocode")
+    buurten = lidmaatschap.filter(code.str.starts_with("BU")).with_columns(
+        wijkcode=pl.lit("WK") + code.str.slice(2, 6)
+    )
+    wijkgrootte = (
+        buurten.filter(pl.col("gebied_soort") == "wijk")
+        .group_by("indelingsjaar", pl.col("gebied_code").alias("wijkcode"))
+        .agg(pl.col("regiocode").n_unique().alias("_n_wijk"))
+    )
+    per_jaar = (
+        buurten.filter(pl.col("gebied_soort").is_in(_GEBIED_SOORTEN_VIA))
+        .group_by("gebied_code", "gebied_soort", "indelingsjaar", "wijkcode")
+        .agg(pl.col("regiocode").n_unique().alias("_n_gebied"))
+        .join(wijkgrootte, on=["indelingsjaar", "wijkcode"], how="left")
+    )
+    geheel = per_jaar.group_by("gebied_code", "gebied_soort").agg(
+        (pl.col("_n_gebied") == pl.col("_n_wijk")).fill_null(False).all().alias("_heel"),
+        pl.col("indelingsjaar").n_unique().alias("_jaren"),
+    )
+    # the same wijk set in every indeling year: each wijk appears in as many years as the area
+    stabiel = (
+        per_jaar.group_by("gebied_code", "wijkcode")
+        .agg(pl.col("indelingsjaar").n_unique().alias("_n"))
+        .join(geheel, on="gebied_code")
+        .group_by("gebied_code", "gebied_soort")
+        .agg((pl.col("_n") == pl.col("_jaren")).all().alias("_stabiel"), pl.col("_heel").first())
+    )
+    goed = stabiel.filter(pl.col("_stabiel") & pl.col("_heel")).select("gebied_code")
+    return (
+        per_jaar.join(goed, on="gebied_code", how="semi")
+        .select("gebied_code", "gebied_soort", "wijkcode")
+        .unique()
+        .sort("gebied_code", "wijkcode")
+    )
+
+
+def wijkgewichten(referentie: pl.DataFrame) -> pl.DataFrame:
+    """(indelingsjaar, wijkcode, inwoners): inhabitants per wijk, the sum of its buurten in the
+    reference population of that indeling (KWB 2020; the complete 2024 population file)."""
+    return (
+        referentie.filter(pl.col("regiocode").str.starts_with("BU"))
+        .group_by(
+            "indelingsjaar", (pl.lit("WK") + pl.col("regiocode").str.slice(2, 6)).alias("wijkcode")
+        )
+        .agg(pl.col("inwoners_ref").sum().alias("inwoners"))
+    )
+
+
+def _uit_hele_wijken(
+    teller: pl.DataFrame,
+    ind: Indicator,
+    lidmaatschap: pl.DataFrame,
+    referentie: pl.DataFrame,
+    drempel: float,
 ) -> pl.DataFrame:
-    """Figures published only for gemeenten/police districts (Veiligheidsmonitor) or without a base
-    to add up (Gezondheidsmonitor percentages): every published region keeps its own figure; a
-    focus area or rest of gemeente gets its gemeente's figure, marked as not area level."""
+    """A survey published per wijk without a base (Gezondheidsmonitor): an area of whole wijken
+    gets the mean of its wijken weighted by inhabitants, from the population of the indeling year
+    nearest the peiljaar (a tie goes to the later year). The survey describes adults (18+), whose
+    count CBS does not publish per wijk; all inhabitants are the weight. Dekking = share of the
+    weight in wijken with a value; below ``drempel`` the value is withheld."""
+    wijken = hele_wijken(lidmaatschap)
+    gewicht = wijkgewichten(referentie)
+    if wijken.is_empty() or gewicht.is_empty():
+        return pl.DataFrame()
+    w = teller.filter(pl.col("regio_soort") == "wijk").rename({"regiocode": "wijkcode"})
+    jaren = gewicht.select(pl.col("indelingsjaar").alias("_gewichtjaar")).unique()
+    keuze = (
+        w.select("peiljaar")
+        .unique()
+        .join(jaren, how="cross")
+        .with_columns(_afstand=(pl.col("_gewichtjaar") - pl.col("peiljaar")).abs())
+        .sort("_afstand", "_gewichtjaar", descending=[False, True])
+        .unique("peiljaar", keep="first")
+        .select("peiljaar", "_gewichtjaar")
+    )
+    factor = pl.when(pl.col("eenheid") == "%").then(100.0).otherwise(1.0)
+    samen = (
+        wijken.join(w, on="wijkcode", how="inner")
+        .join(keuze, on="peiljaar")
+        .join(
+            gewicht.rename({"indelingsjaar": "_gewichtjaar"}),
+            on=["_gewichtjaar", "wijkcode"],
+            how="left",
+        )
+    )
+    # every wijk of the area must be in the table that year, else it is no whole-wijk value
+    n_wijken = wijken.group_by("gebied_code").agg(pl.len().alias("_n_wijken"))
+    bekend = pl.col("t_waarde").is_not_null() & pl.col("inwoners").is_not_null()
+    agg = (
+        samen.group_by(
+            "gebied_code",
+            "gebied_soort",
+            "bron",
+            "tabel_id",
+            "bron_variabele",
+            "bron_sha256",
+            "indelingsjaar",
+            "peiljaar",
+            "eenheid",
+            "_gewichtjaar",
+        )
+        .agg(
+            (pl.col("t_waarde") * pl.col("inwoners")).filter(bekend).sum().alias("_som"),
+            pl.col("inwoners").filter(bekend).sum().alias("noemer"),
+            pl.col("inwoners").sum().alias("_alle"),
+            pl.len().alias("_n"),
+            bekend.sum().alias("_n_bekend"),
+            pl.col("wijkcode").sort().str.join(", ").alias("_wijken"),
+        )
+        .join(n_wijken, on="gebied_code")
+        # a year in which the source fills none of the wijken is no measurement of the area: the
+        # gebied gets the source's own reason (variable not filled) like every other region
+        .filter((pl.col("_n") == pl.col("_n_wijken")) & (pl.col("_n_bekend") > 0))
+        .with_columns(
+            teller=pl.col("_som") / factor,
+            dekking=pl.when(pl.col("_alle") > 0).then(pl.col("noemer") / pl.col("_alle")),
+        )
+    )
+    ok = (pl.col("dekking") >= drempel) & (pl.col("noemer") > 0)
+    return agg.select(
+        "gebied_code",
+        "gebied_soort",
+        pl.lit(ind.code).alias("indicator_code"),
+        "peiljaar",
+        "indelingsjaar",
+        pl.when(ok).then(pl.col("_som") / pl.col("noemer")).alias("waarde"),
+        "teller",
+        "noemer",
+        "dekking",
+        pl.when(ok).then(pl.lit("ok")).otherwise(pl.lit("onderdrukt")).alias("status"),
+        pl.when(ok)
+        .then(pl.lit(None, pl.String))
+        .otherwise(
+            pl.lit("Dekking ")
+            + (pl.col("dekking") * 100).round(1).cast(pl.String)
+            + pl.lit(
+                f"% van de inwoners ligt in wijken met een waarde, minder dan de drempel van "
+                f"{drempel * 100:.0f}%."
+            )
+        )
+        .alias("status_toelichting"),
+        pl.col("tabel_id").alias("bron_tabel"),
+        "bron_variabele",
+        "bron_sha256",
+        (
+            pl.lit("De bron publiceert het gebied niet zelf: gemiddelde van zijn hele wijken ")
+            + pl.col("_wijken")
+            + pl.lit(", gewogen met de inwoners per wijk op 1 januari ")
+            + pl.col("_gewichtjaar").cast(pl.String)
+            + pl.lit(
+                " (de enquête beschrijft volwassenen; hun aantal per wijk publiceert CBS niet)."
+            )
+        ).alias("toelichting"),
+    ).cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
+
+
+def gepubliceerd_via_gemeente(
+    metingen: pl.DataFrame,
+    ind: Indicator,
+    gebieden: pl.DataFrame | None,
+    *,
+    lidmaatschap: pl.DataFrame | None = None,
+    referentie: pl.DataFrame | None = None,
+    drempel: float = DEKKING_DREMPEL,
+) -> pl.DataFrame:
+    """Figures published without a base to add up: every published region keeps its own figure.
+
+    - Published only for gemeenten/police districts (Veiligheidsmonitor): a focus area or rest of
+      gemeente shows its gemeente's figure, labelled as the gemeente's (``waarde_niveau``
+      'gemeente', :func:`met_gebiedsniveau`), never as an area value. A police district is not
+      used for an area: no police district in the table has the territory of a focus area.
+    - Published per wijk (Gezondheidsmonitor): an area of whole wijken gets their weighted mean
+      (:func:`_uit_hele_wijken`)."""
     teller = _eenheden_teller(metingen, ind).with_columns(
         gebied_code=pl.col("regiocode"),
         gebied_soort=pl.col("regio_soort").replace_strict(_GEBIED_SOORT, default=None),
         toelichting=pl.lit("Waarde zoals de bron die voor deze regio publiceert."),
     )
     delen = [teller]
-    if gebieden is not None and bronnen()[ind.bronnen()[0]].niveau == "gemeente":
-        gebied = gebieden.filter(pl.col("soort").is_in(["focusgebied", "rest_gemeente"])).select(
+    niveau = bronnen()[ind.bronnen()[0]].niveau
+    if gebieden is not None and niveau == "gemeente":
+        gebied = gebieden.filter(pl.col("soort").is_in(_GEBIED_SOORTEN_VIA)).select(
             "gebied_code",
             pl.col("soort").alias("gebied_soort"),
             pl.col("gemeentecode").alias("regiocode"),
@@ -387,7 +601,7 @@ def gepubliceerd_via_gemeente(
         delen.append(via)
     uit = pl.concat(delen, how="diagonal_relaxed").filter(pl.col("gebied_soort").is_not_null())
     ok = pl.col("t_waarde").is_not_null()
-    return uit.select(
+    gepubliceerd = uit.select(
         "gebied_code",
         "gebied_soort",
         pl.lit(ind.code).alias("indicator_code"),
@@ -411,6 +625,12 @@ def gepubliceerd_via_gemeente(
         "bron_sha256",
         "toelichting",
     ).cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
+    if niveau in ("buurt", "wijk") and lidmaatschap is not None:
+        ref = referentie if referentie is not None else referentiebevolking(metingen)
+        wijkwaarden = _uit_hele_wijken(teller, ind, lidmaatschap, ref, drempel)
+        if wijkwaarden.height:
+            gepubliceerd = pl.concat([gepubliceerd, wijkwaarden])
+    return gepubliceerd
 
 
 def aggregeer(
@@ -428,7 +648,16 @@ def aggregeer(
     delen = []
     for ind in catalogus.van_familie(*families):
         if ind.maat == "gepubliceerd":
-            delen.append(gepubliceerd_via_gemeente(metingen, ind, gebieden))
+            delen.append(
+                gepubliceerd_via_gemeente(
+                    metingen,
+                    ind,
+                    gebieden,
+                    lidmaatschap=lidmaatschap,
+                    referentie=ref,
+                    drempel=drempel,
+                )
+            )
         else:
             delen.append(
                 aggregeer_indicator(
@@ -436,3 +665,142 @@ def aggregeer(
                 )
             )
     return pl.concat(delen) if delen else pl.DataFrame(schema=RESULTAAT_SCHEMA)
+
+
+def _via_gemeente(catalogus: Catalogus) -> list[str]:
+    """Indicators whose areas show their gemeente's figure: published per gemeente, no base."""
+    return [
+        i.code
+        for i in catalogus.indicatoren
+        if i.maat == "gepubliceerd"
+        and i.bronnen()
+        and i.bronnen()[0] in bronnen()
+        and bronnen()[i.bronnen()[0]].niveau == "gemeente"
+    ]
+
+
+def met_gebiedsniveau(
+    df: pl.DataFrame,
+    metingen: pl.DataFrame,
+    catalogus: Catalogus,
+    gebieden: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """Add ``waarde_niveau``, ``marge``, ``aantal_gebieden`` and ``aantal_gebieden_totaal``.
+
+    - ``waarde_niveau``: 'gemeente' on an area row that shows its gemeente's survey figure (its
+      status_toelichting says so), 'gebied' where the value is the gebied's own, empty on a row
+      without a value from any source;
+    - ``marge``: the published margin (metingen.marge) of the figure shown (the gemeente's);
+    - all focus areas together: ``aantal_gebieden`` focus areas with a value of their own (status
+      ok, waarde_niveau gebied) of ``aantal_gebieden_totaal``; when one is missing the sum is not
+      "all focus areas": status onderdrukt, no value, the missing areas named.
+    """
+    via = pl.col("indicator_code").is_in(_via_gemeente(catalogus)) & pl.col("gebied_soort").is_in(
+        _GEBIED_SOORTEN_VIA
+    )
+    gemeente = (
+        gebieden.select("gebied_code", pl.col("gemeentecode").alias("_gm"))
+        if gebieden is not None
+        else pl.DataFrame(schema={"gebied_code": pl.String, "_gm": pl.String})
+    )
+    namen = (
+        metingen.filter(pl.col("regio_soort") == "gemeente")
+        .select(pl.col("regiocode").alias("_gm"), pl.col("regionaam").alias("_gm_naam"))
+        .unique("_gm")
+    )
+    marges = (
+        metingen.filter(pl.col("marge").is_not_null())
+        .select(
+            pl.col("tabel_id").alias("bron_tabel"),
+            "bron_variabele",
+            pl.col("regiocode").alias("_regio"),
+            "peiljaar",
+            "marge",
+        )
+        .unique(["bron_tabel", "bron_variabele", "_regio", "peiljaar"])
+    )
+    geen_bron = pl.col("waarde").is_null() & (pl.col("status") == "ontbreekt")
+    uit = (
+        df.join(gemeente, on="gebied_code", how="left")
+        .join(namen, on="_gm", how="left")
+        .with_columns(
+            waarde_niveau=pl.when(via)
+            .then(pl.lit("gemeente"))
+            .when(geen_bron)
+            .then(pl.lit(None, pl.String))
+            .otherwise(pl.lit("gebied")),
+            _regio=pl.when(via).then(pl.col("_gm")).otherwise(pl.col("gebied_code")),
+        )
+        .join(marges, on=["bron_tabel", "bron_variabele", "_regio", "peiljaar"], how="left")
+        .with_columns(
+            status_toelichting=pl.when(via & (pl.col("status") == "ok"))
+            .then(
+                pl.format(
+                    VIA_GEMEENTE.replace("{gemeente}", "{}").replace("{code}", "{}"),
+                    pl.col("_gm_naam").fill_null(pl.col("_gm")),
+                    pl.col("_gm"),
+                )
+            )
+            .otherwise(pl.col("status_toelichting"))
+        )
+        .drop("_gm", "_gm_naam", "_regio")
+    )
+    return _alle_focusgebieden(uit, gebieden)
+
+
+def _alle_focusgebieden(df: pl.DataFrame, gebieden: pl.DataFrame | None) -> pl.DataFrame:
+    leeg = df.with_columns(
+        aantal_gebieden=pl.lit(None, pl.Int64), aantal_gebieden_totaal=pl.lit(None, pl.Int64)
+    )
+    if gebieden is None:
+        return leeg
+    focus = gebieden.filter(pl.col("soort") == "focusgebied").select("gebied_code", "gebied_naam")
+    totaal = focus.height
+    eigen = (
+        df.filter(
+            (pl.col("gebied_soort") == "focusgebied")
+            & (pl.col("status") == "ok")
+            & (pl.col("waarde_niveau") == "gebied")
+        )
+        .select("indicator_code", "peiljaar", "gebied_code")
+        .unique()
+    )
+    alle = df.filter(pl.col("gebied_soort") == "alle_focusgebieden").select(
+        "indicator_code", "peiljaar"
+    )
+    missend = (
+        alle.join(focus, how="cross")
+        .join(eigen, on=["indicator_code", "peiljaar", "gebied_code"], how="anti")
+        .sort("gebied_naam")
+        .group_by("indicator_code", "peiljaar")
+        .agg(pl.col("gebied_naam").str.join(", ").alias("_missend"), pl.len().alias("_n_mis"))
+    )
+    telling = alle.join(missend, on=["indicator_code", "peiljaar"], how="left").with_columns(
+        aantal_gebieden=(pl.lit(totaal) - pl.col("_n_mis").fill_null(0)).cast(pl.Int64),
+        aantal_gebieden_totaal=pl.lit(totaal, pl.Int64),
+    )
+    uit = df.join(
+        telling.with_columns(gebied_soort=pl.lit("alle_focusgebieden")),
+        on=["gebied_soort", "indicator_code", "peiljaar"],
+        how="left",
+    )
+    onvolledig = (
+        (pl.col("gebied_soort") == "alle_focusgebieden")
+        & (pl.col("status") == "ok")
+        & (pl.col("aantal_gebieden") < pl.col("aantal_gebieden_totaal"))
+    )
+    return uit.with_columns(
+        status=pl.when(onvolledig).then(pl.lit("onderdrukt")).otherwise(pl.col("status")),
+        waarde=pl.when(onvolledig).then(None).otherwise(pl.col("waarde")),
+        status_toelichting=pl.when(onvolledig)
+        .then(
+            pl.format(
+                "Bevat {} van de {} focusgebieden: zonder eigen waarde voor {}. Een optelling "
+                "zonder die gebieden is niet 'alle focusgebieden' en wordt niet gepubliceerd.",
+                pl.col("aantal_gebieden"),
+                pl.col("aantal_gebieden_totaal"),
+                pl.col("_missend"),
+            )
+        )
+        .otherwise(pl.col("status_toelichting")),
+    ).drop("_missend", "_n_mis")

@@ -10,6 +10,7 @@ from nplv_monitor.indicatoren.engine.aggregatie import (
     DEKKING_DREMPEL,
     RESULTAAT_SCHEMA,
     aggregeer,
+    met_gebiedsniveau,
     referentiebevolking,
 )
 from nplv_monitor.indicatoren.vergelijkbaarheid import Vergelijkbaarheid
@@ -141,6 +142,7 @@ def indicatorwaarden(
     )
     df = pl.concat([df, gaten])
     df = pl.concat([df, zonder_rij(catalogus, df, hoofd, families)])
+    df = met_gebiedsniveau(df, metingen, catalogus, gebieden)
     effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
     df = vergelijking.met_nederland(df)
     df = vergelijking.met_basisjaar(
@@ -173,7 +175,6 @@ def indicatorwaarden(
         .with_columns(
             waarde_min=pl.lit(None, pl.Float64),
             waarde_max=pl.lit(None, pl.Float64),
-            aantal_gebieden=pl.lit(None, pl.Int64),
             bron_vermelding=bron_vermelding(),
             # trend and rank are gebiedseffect columns; context rows keep only the NL comparison
             **{
