@@ -1,4 +1,5 @@
-"""The Definitions as a whole: groups, checks, publication dependencies, jobs and the schedule."""
+"""The Definitions as a whole: groups, checks, publication dependencies, sources and code
+versions, the one job and the one schedule."""
 
 from __future__ import annotations
 
@@ -12,17 +13,12 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from nplv_monitor.definitions import bouw_definitions
-from nplv_monitor.orkestratie import jobs
-from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
+from nplv_monitor.orkestratie import jobs, versies
 from nplv_monitor.publicatie.assets import CHECK_LEESBAAR, PUBLICATIE_KEY
 
 defs = bouw_definitions()
 
 GROEPEN = {"bronnen", "referentie", "metingen", "indicatoren", "publicatie", "rapportage"}
-
-
-def _assets() -> list[dg.AssetsDefinition]:
-    return [a for a in defs.assets or [] if isinstance(a, dg.AssetsDefinition)]
 
 
 def test_definitions_laden_met_groepen_en_beschrijvingen() -> None:
@@ -37,7 +33,7 @@ def test_definitions_laden_met_groepen_en_beschrijvingen() -> None:
 
 def test_elke_asset_heeft_een_blokkerende_controle() -> None:
     graaf = defs.resolve_asset_graph()
-    for key in graaf.get_all_asset_keys():
+    for key in graaf.materializable_asset_keys:
         if graaf.get(key).group_name == "rapportage":
             continue  # writes report files, not a table with a schema
         checks = list(graaf.get_check_keys_for_assets({key}))
@@ -51,59 +47,67 @@ def test_publicatie_hangt_af_van_alle_assets_behalve_rapportage() -> None:
     graaf = defs.resolve_asset_graph()
     upstream = {
         k
-        for k in graaf.get_all_asset_keys()
+        for k in graaf.materializable_asset_keys
         if graaf.get(k).group_name not in {"publicatie", "rapportage"}
     }
     assert set(graaf.get(PUBLICATIE_KEY).parent_keys) == upstream
-    assert graaf.get(PUBLICATIE_KEY).partitions_def == RAPPORTAGEJAAR
+    # No partitions anywhere: the rapportagejaar is run configuration, KWB one asset.
+    assert all(graaf.get(k).partitions_def is None for k in graaf.get_all_asset_keys())
 
 
-def test_jobs_dekken_de_hele_graaf_zonder_partities_te_mengen() -> None:
-    assets = _assets()
-    alle = {k for a in assets for k in a.keys}
-    lagen = jobs.lagen(assets)
-    assert lagen[-1].partities is None  # the main run comes last
-    gedekt = [k for laag in lagen for k in laag.sleutels]
-    assert sorted(gedekt) == sorted(alle)
-    for laag in lagen:
-        job = defs.resolve_job_def(laag.job_naam)
-        pdefs = {defs.resolve_asset_graph().get(k).partitions_def for k in laag.sleutels} - {None}
-        assert len(pdefs) <= 1
-        assert job.partitions_def in (pdefs or {None}) or job.partitions_def in pdefs
+def test_elke_bron_leest_een_waarneembare_bron_en_elke_asset_heeft_een_codeversie() -> None:
+    graaf = defs.resolve_asset_graph()
+    for key in graaf.materializable_asset_keys:
+        assert graaf.get(key).code_version, key
+        bron = versies.bron_van(key)
+        if key.path[0] == "bron":
+            assert bron is not None
+        if bron is not None:
+            assert bron in graaf.get(key).parent_keys
+            assert bron in graaf.observable_asset_keys
+    assert {k.path[0] for k in graaf.observable_asset_keys} == {versies.SNAPSHOT, versies.MAP}
+    # The engine is not imported by the bronnen: its change leaves their version alone.
+    bron_modules = {p.name for p in versies.modules_van("nplv_monitor.bronnen.assets")}
+    assert "aggregatie.py" not in bron_modules
+    assert "aggregatie.py" in {
+        p.name for p in versies.modules_van("nplv_monitor.indicatoren.assets")
+    }
+    kwb = graaf.get(dg.AssetKey(["bron", "kwb"])).code_version
+    assert graaf.get(dg.AssetKey(["monitor", "contextindicatoren"])).code_version != kwb
 
 
-def test_schedule_tick_vraagt_het_huidige_rapportagejaar() -> None:
+def test_een_job_die_de_hele_graaf_dekt() -> None:
+    graaf = defs.resolve_asset_graph()
+    job = defs.resolve_job_def(jobs.HOOFDJOB)
+    assert job.partitions_def is None
+    assert set(job.asset_layer.executable_asset_keys) >= graaf.materializable_asset_keys
+    assert [j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")] == [
+        jobs.HOOFDJOB
+    ]
+
+
+def test_schedule_tick_vraagt_het_huidige_rapportagejaar(tmp_output: Path) -> None:
     schedule = defs.resolve_schedule_def("jaarcyclus_1_september")
     assert schedule.cron_schedule == "0 6 1 9 *"
+    assert schedule.job_name == jobs.HOOFDJOB
     moment = datetime(2027, 9, 1, 6, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    with dg.build_schedule_context(
-        repository_def=defs.get_repository_def(), scheduled_execution_time=moment
-    ) as ctx:
+    with (
+        dg.DagsterInstance.ephemeral() as instance,
+        dg.build_schedule_context(
+            instance=instance,
+            repository_def=defs.get_repository_def(),
+            scheduled_execution_time=moment,
+        ) as ctx,
+    ):
         data = schedule.evaluate_tick(ctx)
     assert data.run_requests is not None
-    assert [r.partition_key for r in data.run_requests] == ["2027"]
-    assert schedule.job_name == jobs.HOOFDJOB
-    # a year without a partition is skipped with a reason, not run with partition_key=None
-    with dg.build_schedule_context(
-        repository_def=defs.get_repository_def(), scheduled_execution_time=datetime(2040, 9, 1, 6)
-    ) as ctx:
-        leeg = schedule.evaluate_tick(ctx)
-    assert not leeg.run_requests
-    assert "2040" in (leeg.skip_message or "")
-
-
-def test_voorbereiding_vraagt_elke_partitie() -> None:
-    for laag in jobs.lagen(_assets()):
-        if laag.partities is None:
-            continue
-        schedule = defs.resolve_schedule_def(f"{laag.job_naam}_voor_jaarcyclus")
-        with dg.build_schedule_context(
-            repository_def=defs.get_repository_def(),
-            scheduled_execution_time=datetime(2027, 8, 25, 6),
-        ) as ctx:
-            data = schedule.evaluate_tick(ctx)
-        assert data.run_requests is not None
-        assert [r.partition_key for r in data.run_requests] == laag.partities.get_partition_keys()
+    (verzoek,) = data.run_requests
+    # an empty instance: every asset is missing, so all are asked for, for the tick's year
+    assert (
+        set(verzoek.asset_selection or []) == defs.resolve_asset_graph().materializable_asset_keys
+    )
+    assert verzoek.run_config["ops"][jobs.publicatie_op()]["config"] == {"rapportagejaar": 2027}
+    assert verzoek.tags[jobs.RAPPORTAGEJAAR_TAG] == "2027"
 
 
 def test_importeren_van_de_definities_leest_geen_bestand(tmp_path: Path) -> None:

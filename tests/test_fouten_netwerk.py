@@ -120,7 +120,8 @@ def test_blijvende_503_is_een_nette_fout(server: ReplayServer, kopie: Snapshot) 
     server.storingen.append(Storing("503", "/DataProperties", aantal=None))
     fout = _geweigerd(server, kopie, "HTTP 503", "DataProperties", "3 poging")
     assert len(server.verzoeken_naar("/DataProperties")) == 3
-    assert fout is not None
+    url = server.basis_url.format(catalogus="opendata.cbs.nl")
+    assert f" bij {url}/ODataFeed/odata/{KWB2020}/DataProperties?" in str(fout), str(fout)
 
 
 def test_afgebroken_json_is_een_bronfout_met_de_url(server: ReplayServer, kopie: Snapshot) -> None:
