@@ -1,9 +1,10 @@
 """The Dagster code location: every asset, check, job, schedule and resource of the monitor.
 
 `dagster dev` loads this module through workspace.yaml. Each pipeline stage keeps its assets in its
-own ``assets.py``; this file gathers them and derives from them the publication asset (which
-depends on every upstream asset), the jobs per partitions definition and the yearly schedules (see
-docs/orkestratie.md).
+own ``assets.py``; this file gathers them, gives each its code version and its sources
+(orkestratie/versies.py: the observable source assets whose data versions are the files' sha256),
+and derives the publication asset (which depends on every upstream asset), the one job and the
+yearly schedule (see docs/orkestratie.md).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 import dagster as dg
 
 from nplv_monitor.db import WerkDatabase
-from nplv_monitor.orkestratie import jobs
+from nplv_monitor.orkestratie import jobs, versies
 from nplv_monitor.orkestratie import schedules as schedules_mod
 from nplv_monitor.publicatie import assets as publicatie_assets
 
@@ -68,14 +69,15 @@ def definities_van(
     extra_jobs: Sequence[dg.JobDefinition | dg.UnresolvedAssetJobDefinition] = (),
     extra_schedules: Sequence[dg.ScheduleDefinition] = (),
 ) -> dg.Definitions:
-    """Stage assets plus publication, jobs and schedules, which are derived from whatever assets
-    the stages contribute (so a test can build the same machinery over a few assets)."""
-    assets = [*stage_assets, *publicatie_assets.maak_assets(stage_assets)]
+    """Stage assets plus sources, publication, the job and the schedule, derived from whatever
+    assets the stages contribute (so a test can build the same machinery over a few assets)."""
+    stage, bronnen = versies.met_bronnen([versies.met_codeversie(a) for a in stage_assets])
+    publicatie = [versies.met_codeversie(a) for a in publicatie_assets.maak_assets(stage)]
     return dg.Definitions(
-        assets=assets,
+        assets=[*stage, *publicatie, *bronnen],
         asset_checks=list(checks),
-        jobs=[*jobs.maak_jobs(assets), *extra_jobs],
-        schedules=[*schedules_mod.maak_schedules(assets), *extra_schedules],
+        jobs=[jobs.maak_job(), *extra_jobs],
+        schedules=[schedules_mod.jaarcyclus_schedule(), *extra_schedules],
         resources={"werkdb": WerkDatabase()},
         # DuckDB allows one writing process: run steps in one process, one after the other.
         executor=dg.in_process_executor,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from nplv_monitor.definitions import bouw_definitions
-from nplv_monitor.orkestratie import jobs, versies
+from nplv_monitor.orkestratie import instance, jobs, versies
 from nplv_monitor.publicatie.assets import CHECK_LEESBAAR, PUBLICATIE_KEY
 
 defs = bouw_definitions()
@@ -92,9 +92,9 @@ def test_schedule_tick_vraagt_het_huidige_rapportagejaar(tmp_output: Path) -> No
     assert schedule.job_name == jobs.HOOFDJOB
     moment = datetime(2027, 9, 1, 6, tzinfo=ZoneInfo("Europe/Amsterdam"))
     with (
-        dg.DagsterInstance.ephemeral() as instance,
+        instance.open_instance() as inst,
         dg.build_schedule_context(
-            instance=instance,
+            instance=inst,
             repository_def=defs.get_repository_def(),
             scheduled_execution_time=moment,
         ) as ctx,

@@ -1,1 +1,1 @@
-"""Orchestration: partitions for the rapportagejaar, jobs, schedules and the in-process build."""
+"""Orchestration: the Dagster instance, the one job and schedule, versions and the build."""

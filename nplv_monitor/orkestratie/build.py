@@ -1,12 +1,14 @@
-"""`nplv-monitor build`: the whole asset graph, executed in-process by Dagster itself.
+"""`nplv-monitor build`: one Dagster run of what changed, executed in-process by Dagster itself.
 
-No runner of our own: each run of the plan (see jobs.py: one per KWB-year partition, then the main
-run for the rapportagejaar) is ``JobDefinition.execute_in_process`` of the Definitions' own asset
-jobs against the persistent Dagster instance of the output folder (instance.py: the one the UI and
-the schedule use too), so a CLI build's runs, materializations, metadata and check results show in
-the UI. Progress comes from the instance's event stream; the summary from the materialization
-metadata. A failed step or check stops the build
-with a message naming it (and the failing rows, which ValidatieFout puts in its message).
+No runner of our own: the build observes the sources, lets Dagster's data versioning say which
+assets are stale or missing (selectie.py), and runs those and everything downstream as ONE run
+of the Definitions' job (``JobDefinition.execute_in_process`` with an asset selection) against
+the persistent Dagster instance of the output folder (instance.py: the one the UI and the
+schedule use too), so a CLI build's runs, materializations, metadata and check results show in
+the UI. Nothing changed: no run, and the summary says so. Progress comes from the instance's
+event stream; the summary from the materialization metadata (of this run, or the latest one of
+an asset this build did not need to redo). A failed step or check stops the build with a message
+naming it (and the failing rows, which ValidatieFout puts in its message).
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ import filelock
 from nplv_monitor.config import instellingen
 from nplv_monitor.errors import NplvFout
 from nplv_monitor.orkestratie import instance as dagster_instance
-from nplv_monitor.orkestratie import jobs, partities
+from nplv_monitor.orkestratie import jobs, selectie
+from nplv_monitor.orkestratie import rapportagejaar as rapportagejaar_mod
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY, TAG_NIEUWE_EDITIE
 
 BUILD_LOCK = "build.lock"
 #: Metadata key under which the returns asset lists the rejected files (realisatie/assets.py).
 GEWEIGERDE_RETOUREN = "geweigerde_retouren"
-STIL = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 class BouwFout(NplvFout):
@@ -55,11 +57,13 @@ class Samenvatting:
     rapporten: list[str] = field(default_factory=list)
     #: Rejected returns in the drop folder (metadata "geweigerde_retouren" of the returns asset).
     geweigerd: list[dict[str, Any]] = field(default_factory=list)
+    #: Assets whose code and inputs did not change since their last materialization: not run.
+    actueel: int = 0
 
     def tekst(self) -> str:
         regels = [
             f"Klaar: rapportagejaar {self.rapportagejaar}, {len(self.runs)} run(s), "
-            f"{len(self.stappen)} asset(s) gebouwd."
+            f"{len(self.stappen)} asset(s) gebouwd, {self.actueel} actueel (overgeslagen)."
         ]
         for s in self.stappen:
             rijen = f"{s.rijen:>10,} rijen".replace(",", ".") if s.rijen is not None else " " * 16
@@ -125,8 +129,8 @@ def _waarde(m: Any) -> Any:
     return getattr(m, "value", m)
 
 
-def _fout_melding(run: jobs.Run, events: list[dg.EventLogEntry]) -> str:
-    delen = [f"Run {run.omschrijving} is mislukt; er is niets gepubliceerd."]
+def _fout_melding(run: str, events: list[dg.EventLogEntry]) -> str:
+    delen = [f"Run {run} is mislukt; er is niets gepubliceerd."]
     for e in events:
         de = e.dagster_event
         if de is None:
@@ -150,7 +154,7 @@ def _fout_melding(run: jobs.Run, events: list[dg.EventLogEntry]) -> str:
 
 
 def _voortgang(
-    melden: Callable[[str], None], run: jobs.Run, starts: dict[str, float]
+    melden: Callable[[str], None], starts: dict[str, float]
 ) -> Callable[[dg.EventLogEntry], None]:
     def luister(e: dg.EventLogEntry) -> None:
         de = e.dagster_event
@@ -195,9 +199,9 @@ def bouw(
         from nplv_monitor.definitions import defs
 
         definitions = defs()
-    jaar = rapportagejaar or partities.huidig_rapportagejaar()
+    jaar = rapportagejaar or rapportagejaar_mod.huidig_rapportagejaar()
     try:
-        partities.controleer(jaar)
+        rapportagejaar_mod.controleer(jaar)
     except ValueError as exc:
         raise BouwFout(str(exc)) from None
     inst = instellingen()
@@ -230,79 +234,127 @@ def _bouw(
     melden: Callable[[str], None],
     nieuwe_editie: bool = False,
 ) -> Samenvatting:
-    graph_assets = [a for a in definitions.assets or [] if isinstance(a, dg.AssetsDefinition)]
-    # The KWB partitions are every registered year; a build runs those it can read now
-    # (offline: the years in the snapshot; online: all of them).
-    from nplv_monitor.bronnen.assets import beschikbare_kwb_jaren
-
-    beschikbaar = {str(j) for j in beschikbare_kwb_jaren()}
-    plan = [
-        r
-        for r in jobs.plan(graph_assets, jaar)
-        if r.job_naam == jobs.HOOFDJOB or r.partitie is None or r.partitie in beschikbaar
-    ]
+    graaf = definitions.resolve_asset_graph()
     samenvatting = Samenvatting(rapportagejaar=jaar)
     with dagster_instance.open_instance() as instance:
-        for i, run in enumerate(plan, start=1):
-            melden(f"[{i}/{len(plan)}] {run.omschrijving}: {len(run.sleutels)} asset(s)")
-            job = definitions.resolve_job_def(run.job_naam)
-            run_id = str(uuid.uuid4())
-            events: list[dg.EventLogEntry] = []
-            starts: dict[str, float] = {}
-            luister = _voortgang(melden, run, starts)
-
-            def verzamel(
-                e: dg.EventLogEntry,
-                _l: Callable[[dg.EventLogEntry], None] = luister,
-                _ev: list[dg.EventLogEntry] = events,
-            ) -> None:
-                _ev.append(e)
-                _l(e)
-
-            instance.add_event_listener(run_id, verzamel)
-            resultaat = job.execute_in_process(
-                instance=instance,
-                partition_key=run.partitie,
-                run_id=run_id,
-                raise_on_error=False,
-                run_config=STIL,
-                tags={
-                    "nplv/rapportagejaar": str(jaar),
-                    TAG_NIEUWE_EDITIE: "1" if nieuwe_editie else "0",
-                },
+        gewijzigd = selectie.neem_bronnen_waar(instance, graaf)
+        if gewijzigd:
+            melden(
+                f"Bronnen gewijzigd: {', '.join(k.to_user_string() for k in gewijzigd[:6])}"
+                + (f" en {len(gewijzigd) - 6} andere" if len(gewijzigd) > 6 else "")
             )
-            samenvatting.runs.append(run.omschrijving)
-            if not resultaat.success:
-                raise BouwFout(_fout_melding(run, events))
-            for e in events:
-                de = e.dagster_event
-                if de is None or de.event_type != dg.DagsterEventType.ASSET_MATERIALIZATION:
-                    continue
-                mat = de.materialization
-                meta = {k: _waarde(v) for k, v in mat.metadata.items()}
-                stap = Stap(
-                    mat.asset_key.to_user_string(),
-                    run.omschrijving,
-                    meta.get("dagster/row_count"),
-                    metadata=meta,
-                )
-                samenvatting.stappen.append(stap)
-                if isinstance(meta.get(GEWEIGERDE_RETOUREN), list):
-                    samenvatting.geweigerd = list(meta[GEWEIGERDE_RETOUREN])
-                if mat.asset_key == PUBLICATIE_KEY:
-                    samenvatting.publicatie = meta
-                elif _is_rapport(definitions, mat.asset_key):
-                    samenvatting.rapporten.extend(
-                        str(v) for k, v in meta.items() if isinstance(v, str) and _lijkt_pad(k, v)
-                    )
+        keuze = selectie.bepaal(instance, graaf, rapportagejaar=jaar, nieuwe_editie=nieuwe_editie)
+        samenvatting.actueel = len(keuze.actueel)
+        if not keuze.te_bouwen:
+            melden(
+                f"Alle {len(keuze.actueel)} assets zijn actueel (code en bronnen ongewijzigd); "
+                "er is niets te bouwen."
+            )
+        else:
+            _run(
+                definitions,
+                instance,
+                keuze,
+                jaar=jaar,
+                nieuwe_editie=nieuwe_editie,
+                melden=melden,
+                samenvatting=samenvatting,
+            )
+        _vul_aan(definitions, instance, samenvatting)
     return samenvatting
 
 
+def _run(
+    definitions: dg.Definitions,
+    instance: dg.DagsterInstance,
+    keuze: selectie.Keuze,
+    *,
+    jaar: int,
+    nieuwe_editie: bool,
+    melden: Callable[[str], None],
+    samenvatting: Samenvatting,
+) -> None:
+    """One run of the job over the chosen assets; progress from its event stream."""
+    melden(
+        f"[1/1] {jobs.HOOFDJOB}: {len(keuze.te_bouwen)} asset(s) "
+        f"({len(keuze.actueel)} actueel, overgeslagen)"
+    )
+    for regel in selectie.beschrijf(keuze):
+        melden(regel)
+    job = definitions.resolve_job_def(jobs.HOOFDJOB)
+    run_id = str(uuid.uuid4())
+    events: list[dg.EventLogEntry] = []
+    luister = _voortgang(melden, {})
+
+    def verzamel(e: dg.EventLogEntry) -> None:
+        events.append(e)
+        luister(e)
+
+    instance.add_event_listener(run_id, verzamel)
+    resultaat = job.execute_in_process(
+        instance=instance,
+        run_id=run_id,
+        raise_on_error=False,
+        asset_selection=sorted(keuze.te_bouwen, key=lambda k: k.to_string()),
+        run_config=jobs.run_config(jaar, keuze.te_bouwen, stil=True),
+        tags={
+            jobs.RAPPORTAGEJAAR_TAG: str(jaar),
+            TAG_NIEUWE_EDITIE: "1" if nieuwe_editie else "0",
+        },
+    )
+    samenvatting.runs.append(jobs.HOOFDJOB)
+    if not resultaat.success:
+        raise BouwFout(_fout_melding(jobs.HOOFDJOB, events))
+    for e in events:
+        de = e.dagster_event
+        if de is None or de.event_type != dg.DagsterEventType.ASSET_MATERIALIZATION:
+            continue
+        mat = de.materialization
+        meta = {k: _waarde(v) for k, v in mat.metadata.items()}
+        samenvatting.stappen.append(
+            Stap(
+                mat.asset_key.to_user_string(),
+                jobs.HOOFDJOB,
+                meta.get("dagster/row_count"),
+                metadata=meta,
+            )
+        )
+
+
+def _laatste(instance: dg.DagsterInstance, key: dg.AssetKey) -> dict[str, Any] | None:
+    event = instance.get_latest_materialization_event(key)
+    if event is None or event.asset_materialization is None:
+        return None
+    return {k: _waarde(v) for k, v in event.asset_materialization.metadata.items()}
+
+
+def _vul_aan(
+    definitions: dg.Definitions, instance: dg.DagsterInstance, samenvatting: Samenvatting
+) -> None:
+    """Publication, report and rejected returns from each asset's latest materialization — this
+    run's, or an earlier one when the asset did not need redoing (its output is unchanged)."""
+    gebouwd = {s.asset for s in samenvatting.stappen}
+    graaf = definitions.resolve_asset_graph()
+    for key in sorted(graaf.materializable_asset_keys, key=lambda k: k.to_string()):
+        meta = _laatste(instance, key)
+        if meta is None:
+            continue
+        if isinstance(meta.get(GEWEIGERDE_RETOUREN), list):
+            samenvatting.geweigerd = list(meta[GEWEIGERDE_RETOUREN])
+        if key == PUBLICATIE_KEY:
+            samenvatting.publicatie = dict(meta)
+            if key.to_user_string() not in gebouwd:
+                # Not redone: the newest edition is this build's, nothing was published.
+                samenvatting.publicatie["ongewijzigd"] = True
+                samenvatting.publicatie["opmerkingen"] = []
+        elif _is_rapport(definitions, key):
+            samenvatting.rapporten.extend(
+                str(v) for k, v in meta.items() if isinstance(v, str) and _lijkt_pad(k, v)
+            )
+
+
 def _is_rapport(definitions: dg.Definitions, key: dg.AssetKey) -> bool:
-    for a in definitions.assets or []:
-        if isinstance(a, dg.AssetsDefinition) and key in a.keys:
-            return a.group_names_by_key.get(key) == "rapportage"
-    return False
+    return definitions.resolve_asset_graph().get(key).group_name == "rapportage"
 
 
 def _lijkt_pad(sleutel: str, waarde: str) -> bool:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nplv_monitor.orkestratie import partities
-
 #: Exit code of `build --streng` when a return was rejected (2 = the build itself failed).
 STRENG_EXITCODE = 3
 
@@ -15,14 +13,13 @@ STRENG_EXITCODE = 3
 def registreer(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "build",
-        help="bouw de hele monitor (Dagster, in dit proces) en publiceer een nieuwe editie",
+        help="bouw wat veranderde (één Dagster-run in dit proces) en publiceer een nieuwe editie",
     )
     p.add_argument(
         "--rapportagejaar",
         type=int,
         default=None,
-        help="rapportagejaar van de editie (standaard het huidige jaar, "
-        f"{partities.huidig_rapportagejaar()})",
+        help="rapportagejaar van de editie (standaard het huidige kalenderjaar)",
     )
     p.add_argument(
         "--streng",

@@ -1,84 +1,50 @@
-"""The yearly cycle: schedules that start runs with an explicit partition key.
+"""The yearly cycle: one schedule that starts the one job for the rapportagejaar of the tick.
 
-docs/valkuilen.md: a plain ScheduleDefinition over a partitioned job yields
-``partition_key=None``; these schedules yield ``RunRequest(partition_key=...)`` and are tested by evaluating a tick.
-
-- ``jaarcyclus_1_september`` (1 September, 06:00 Europe/Amsterdam): the main job for the
-  rapportagejaar of the tick (the year of the scheduled date), so the figures are ready before
-  the national report in the autumn.
-- ``<groepen>_per_partitie_voor_jaarcyclus`` (25 August): every partition (e.g. each KWB year)
-  of the other partitioned jobs, a week earlier, so those tables are current when the cycle runs.
+``jaarcyclus_1_september`` (1 September, 06:00 Europe/Amsterdam) observes the sources and asks
+for a run of what changed (selectie.py, the same choice as ``nplv-monitor build``), with the
+year of the tick as the publication's rapportagejaar (run configuration) — a new year always
+publishes a new edition. Off by default; it ticks only while the daemon runs (``nplv-monitor ui``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import dagster as dg
 
-from nplv_monitor.orkestratie.jobs import HOOFDJOB, Laag, lagen
-from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR, huidig_rapportagejaar
+from nplv_monitor.orkestratie import jobs, selectie
+from nplv_monitor.publicatie.assets import huidig_rapportagejaar
 
 TIJDZONE = "Europe/Amsterdam"
 JAARCYCLUS_CRON = "0 6 1 9 *"
-VOORBEREIDING_CRON = "0 6 25 8 *"
+NAAM = "jaarcyclus_1_september"
 
 
 def jaarcyclus_schedule() -> dg.ScheduleDefinition:
     @dg.schedule(
-        name="jaarcyclus_1_september",
+        name=NAAM,
         cron_schedule=JAARCYCLUS_CRON,
         execution_timezone=TIJDZONE,
-        job_name=HOOFDJOB,
+        job_name=jobs.HOOFDJOB,
         default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="Bouwt en publiceert op 1 september de editie van het lopende rapportagejaar.",
+        description="Bouwt op 1 september wat veranderde en publiceert de editie van het lopende "
+        "rapportagejaar.",
     )
     def jaarcyclus(
         context: dg.ScheduleEvaluationContext,
     ) -> Iterator[dg.RunRequest | dg.SkipReason]:
         jaar = huidig_rapportagejaar(context.scheduled_execution_time)
-        if str(jaar) not in RAPPORTAGEJAAR.get_partition_keys():
-            yield dg.SkipReason(
-                f"Rapportagejaar {jaar} heeft geen partitie; breid "
-                "nplv_monitor/orkestratie/partities.py uit."
-            )
+        graaf = context.repository_def.asset_graph
+        selectie.neem_bronnen_waar(context.instance, graaf)
+        keuze = selectie.bepaal(context.instance, graaf, rapportagejaar=jaar)
+        if not keuze.te_bouwen:
+            yield dg.SkipReason(f"Niets veranderd voor rapportagejaar {jaar}.")
             return
         yield dg.RunRequest(
             run_key=f"jaarcyclus-{jaar}",
-            partition_key=str(jaar),
-            tags={"nplv/rapportagejaar": str(jaar)},
+            run_config=jobs.run_config(jaar, keuze.te_bouwen),
+            asset_selection=sorted(keuze.te_bouwen, key=lambda k: k.to_string()),
+            tags={jobs.RAPPORTAGEJAAR_TAG: str(jaar)},
         )
 
     return jaarcyclus
-
-
-def voorbereiding_schedule(laag: Laag) -> dg.ScheduleDefinition:
-    assert laag.partities is not None
-    partities = laag.partities
-
-    @dg.schedule(
-        name=f"{laag.job_naam}_voor_jaarcyclus",
-        cron_schedule=VOORBEREIDING_CRON,
-        execution_timezone=TIJDZONE,
-        job_name=laag.job_naam,
-        default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="Ververst elke partitie (bijv. elk KWB-jaar) een week vóór de jaarcyclus.",
-    )
-    def voorbereiding(context: dg.ScheduleEvaluationContext) -> Iterator[dg.RunRequest]:
-        jaar = huidig_rapportagejaar(context.scheduled_execution_time)
-        for p in partities.get_partition_keys():
-            yield dg.RunRequest(
-                run_key=f"{laag.job_naam}-{jaar}-{p}",
-                partition_key=p,
-                tags={"nplv/rapportagejaar": str(jaar)},
-            )
-
-    return voorbereiding
-
-
-def maak_schedules(assets: Sequence[dg.AssetsDefinition]) -> list[dg.ScheduleDefinition]:
-    schedules = [jaarcyclus_schedule()]
-    for laag in lagen(assets):
-        if laag.partities is not None and laag.sleutels:
-            schedules.append(voorbereiding_schedule(laag))
-    return schedules

@@ -6,13 +6,13 @@ include every bron asset, whose rows in ``bron.herkomst`` are the edition's snap
 """
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
 from nplv_monitor.config import instellingen
 from nplv_monitor.db import WerkDatabase
-from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie import edities
 from nplv_monitor.publicatie.publiceer import publiceer
 
@@ -25,6 +25,17 @@ TAG_NIEUWE_EDITIE = "nplv/nieuwe_editie"
 NA_PUBLICATIE = {"rapportage"}
 
 
+class PublicatieConfig(dg.Config):
+    """Het rapportagejaar van de editie; leeg = het huidige kalenderjaar."""
+
+    rapportagejaar: int | None = None
+
+
+def huidig_rapportagejaar(moment: datetime | None = None) -> int:
+    """The rapportagejaar of a moment: the calendar year (the report goes out in the autumn)."""
+    return (moment or datetime.now()).year
+
+
 def _upstream(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetDep]:
     deps = []
     for a in assets:
@@ -33,9 +44,7 @@ def _upstream(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetDep]:
                 k, set()
             ):
                 continue
-            # A KWB year (or any partition) of the sources feeds every rapportagejaar.
-            mapping = dg.AllPartitionMapping() if a.partitions_def is not None else None
-            deps.append(dg.AssetDep(k, partition_mapping=mapping))
+            deps.append(dg.AssetDep(k))
     return deps
 
 
@@ -43,7 +52,6 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
     @dg.asset(
         key=PUBLICATIE_KEY,
         group_name=GROEP,
-        partitions_def=RAPPORTAGEJAAR,
         deps=_upstream(upstream),
         kinds={"duckdb"},
         check_specs=[
@@ -57,7 +65,7 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
         ],
     )
     def nplv_monitor_duckdb(
-        context: AssetExecutionContext, werkdb: WerkDatabase
+        context: AssetExecutionContext, werkdb: WerkDatabase, config: PublicatieConfig
     ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
         """Het DuckDB-bestand voor analisten (output/nplv_monitor.duckdb): alle tabellen, views en
         beschrijvingen, plus alle eerdere edities. Wordt als nieuw bestand geschreven en atomisch
@@ -65,7 +73,7 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
         pub = publiceer(
             werkdb.bestand(),
             instellingen().publicatie_db,
-            rapportagejaar=int(context.partition_key),
+            rapportagejaar=config.rapportagejaar or huidig_rapportagejaar(),
             run_id=context.run.run_id,
             snapshot=edities.snapshot_bestanden(werkdb.bestand()),
             alleen_bij_wijziging=context.run.tags.get(TAG_NIEUWE_EDITIE) != "1",
@@ -85,6 +93,7 @@ def maak_assets(upstream: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefini
                 "pad": dg.MetadataValue.path(str(pub.pad)),
                 "vintage": dg.MetadataValue.path(str(pub.vintage)),
                 "editie_id": pub.editie.editie_id,
+                "rapportagejaar": pub.editie.rapportagejaar,
                 "ongewijzigd": pub.ongewijzigd,
                 "opmerkingen": dg.MetadataValue.json(pub.opmerkingen),
                 "aantal_edities": pub.aantal_edities,

@@ -4,7 +4,6 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from nplv_monitor.config import instellingen
-from nplv_monitor.orkestratie.partities import RAPPORTAGEJAAR
 from nplv_monitor.publicatie.assets import PUBLICATIE_KEY
 from nplv_monitor.rapportage.gegevens import KAART_TABELLEN
 from nplv_monitor.rapportage.maak import NIEUWSTE, editie_map, maak, rapport_map
@@ -16,8 +15,6 @@ RAPPORT_KEY = dg.AssetKey(["rapportage", "voortgangsrapportage"])
 @dg.asset(
     key=RAPPORT_KEY,
     group_name=GROEP,
-    # Same rapportagejaar as the publication it reads (identity partition mapping).
-    partitions_def=RAPPORTAGEJAAR,
     # The map's bron tables are read from the published file, but declared here too so the UI
     # shows which sources the report draws on directly (keys are [schema, table]).
     deps=[PUBLICATIE_KEY, *(dg.AssetKey(t.split(".")) for t in KAART_TABELLEN)],

@@ -1,0 +1,309 @@
+"""What Dagster needs to tell what changed: a code version per asset, a data version per source.
+
+- **Code version** of an asset: sha256 over the source of the module that defines it and every
+  ``nplv_monitor`` module it imports, directly or not (imports inside functions too), plus the
+  data files of those packages (report templates) and the declarative inputs every stage reads
+  (``assets/**/*.yaml``: registry, catalogue, areas, questionnaire; ``schemas/*.yaml``). A change
+  to the engine changes the indicator assets' version, not the bronnen's.
+- **Data version** of a source: the observable source assets ``snapshot/<bron>`` (the snapshot
+  files one ``bron/<bron>`` asset reads, sha256 of each file's bytes) and ``map/retouren``,
+  ``map/regelingen`` (the drop folders the realisatie assets read: every file's name and
+  sha256).
+
+A derived asset's data version is Dagster's own: computed from its code version and its inputs'
+data versions, so an asset whose code and inputs are unchanged is fresh. Nothing here runs at
+import time; the versions are computed when the Definitions are made (code) or observed (data).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+
+from nplv_monitor.config import ASSETS_DIR, SCHEMAS_DIR
+
+PAKKET = Path(__file__).resolve().parent.parent
+PAKKETNAAM = PAKKET.name
+SNAPSHOT = "snapshot"
+MAP = "map"
+GROEP = "bronnen"
+#: The two catalogue tables read every CBS file of the snapshot.
+ALLE_CBS = {"cbs_tabellen", "cbs_dataproperties"}
+
+
+# -- code versions ----------------------------------------------------------------------------
+
+
+def _bestand_van(module: str) -> Path | None:
+    if module != PAKKETNAAM and not module.startswith(PAKKETNAAM + "."):
+        return None
+    pad = PAKKET.parent.joinpath(*module.split("."))
+    for kandidaat in (pad.with_suffix(".py"), pad / "__init__.py"):
+        if kandidaat.is_file():
+            return kandidaat
+    return None
+
+
+def _module_van(bestand: Path) -> str:
+    delen = list(bestand.relative_to(PAKKET.parent).with_suffix("").parts)
+    return ".".join(delen[:-1] if delen[-1] == "__init__" else delen)
+
+
+@cache
+def _imports(bestand: Path) -> frozenset[str]:
+    """Every module name ``bestand`` imports (absolute; ``from a import b`` gives a and a.b)."""
+    module = _module_van(bestand)
+    pakket = module if bestand.name == "__init__.py" else module.rpartition(".")[0]
+    namen: set[str] = set()
+    for knoop in ast.walk(ast.parse(bestand.read_bytes(), filename=str(bestand))):
+        if isinstance(knoop, ast.Import):
+            namen.update(a.name for a in knoop.names)
+        elif isinstance(knoop, ast.ImportFrom):
+            basis = knoop.module or ""
+            if knoop.level:
+                omhoog = pakket.split(".")[: len(pakket.split(".")) - knoop.level + 1]
+                basis = ".".join([*omhoog, *([basis] if basis else [])])
+            namen.add(basis)
+            namen.update(f"{basis}.{a.name}" for a in knoop.names)
+    return frozenset(namen)
+
+
+def _ouders(module: str) -> Iterator[str]:
+    delen = module.split(".")
+    for i in range(1, len(delen)):
+        yield ".".join(delen[:i])
+
+
+def modules_van(module: str) -> list[Path]:
+    """The files of ``module`` and of every package module it imports, transitively (with the
+    parent packages' ``__init__``, which Python runs on import)."""
+    gezien: dict[str, Path] = {}
+    te_doen = [module]
+    while te_doen:
+        naam = te_doen.pop()
+        if naam in gezien:
+            continue
+        bestand = _bestand_van(naam)
+        if bestand is None:
+            continue
+        gezien[naam] = bestand
+        te_doen.extend(_imports(bestand))
+        te_doen.extend(_ouders(naam))
+    return sorted(set(gezien.values()))
+
+
+def _gegevensbestanden(pakketmap: Path) -> Iterator[Path]:
+    """Non-Python files of a package (templates), not those of its subpackages."""
+    for p in sorted(pakketmap.iterdir()):
+        if p.is_file() and p.suffix not in {".py", ".pyc"}:
+            yield p
+        elif p.is_dir() and p.name != "__pycache__" and not (p / "__init__.py").exists():
+            yield from (q for q in sorted(p.rglob("*")) if q.is_file() and q.suffix != ".pyc")
+
+
+def declaratieve_bestanden() -> list[Path]:
+    return [*sorted(ASSETS_DIR.rglob("*.yaml")), *sorted(SCHEMAS_DIR.glob("*.yaml"))]
+
+
+@cache
+def _sha(bestand: Path, mtime_ns: int, grootte: int) -> str:
+    return hashlib.sha256(bestand.read_bytes()).hexdigest()
+
+
+def _bestand_sha(bestand: Path) -> str:
+    st = bestand.stat()
+    return _sha(bestand, st.st_mtime_ns, st.st_size)
+
+
+def _naam(p: Path) -> str:
+    for basis in (PAKKET.parent, ASSETS_DIR.parent):
+        if p.is_relative_to(basis):
+            return p.relative_to(basis).as_posix()
+    return p.as_posix()
+
+
+def code_versie(module: str) -> str:
+    """The code version of the assets defined in ``module`` (16 hex characters)."""
+    bestanden = modules_van(module)
+    pakketten = {b.parent for b in bestanden if b.name == "__init__.py"}
+    alles = [*bestanden, *(g for p in sorted(pakketten) for g in _gegevensbestanden(p))]
+    h = hashlib.sha256()
+    for p in [*alles, *declaratieve_bestanden()]:
+        h.update(f"{_naam(p)} {_bestand_sha(p)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _module_van_asset(a: dg.AssetsDefinition) -> str | None:
+    fn = getattr(a.op.compute_fn, "decorated_fn", a.op.compute_fn)
+    return getattr(fn, "__module__", None)
+
+
+def met_codeversie(a: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """``a`` with the code version of its module on every asset it makes (an asset that states
+    its own version keeps it)."""
+    module = _module_van_asset(a)
+    if module is None:
+        return a
+    versie = code_versie(module)
+    return a.map_asset_specs(
+        lambda s: s if s.code_version else s.replace_attributes(code_version=versie)
+    )
+
+
+# -- data versions of the sources -------------------------------------------------------------
+
+
+def _sha_lijst(regels: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for r in regels:
+        h.update(f"{r}\n".encode())
+    return h.hexdigest()
+
+
+def bronbestanden(naam: str) -> list[str]:
+    """The snapshot files (paths in the manifest) that ``bron/<naam>`` may read: a superset,
+    never fewer (tests/test_versies.py checks every file in bron.herkomst is among them)."""
+    from nplv_monitor.bronnen import cbs, leefbaarometer, register
+    from nplv_monitor.bronnen.assets import beschikbare_kwb_jaren
+    from nplv_monitor.bronnen.snapshot import Snapshot
+    from nplv_monitor.errors import NplvFout
+
+    snapshot = Snapshot()
+    manifest = sorted(snapshot.manifest())
+
+    def onder(*mappen: str) -> list[str]:
+        return [p for p in manifest if any(p.startswith(m.rstrip("/") + "/") for m in mappen)]
+
+    if naam in ALLE_CBS:
+        return onder("cbs")
+    if naam == register.KWB:
+        return onder(*(cbs.map_van(register.kwb_tabel_id(j)) for j in beschikbare_kwb_jaren()))
+    bron = register.laad().bron(naam)
+    if bron.lezer.startswith("leefbaarometer_"):
+        niveau = bron.lezer.removeprefix("leefbaarometer_")
+        if niveau in leefbaarometer.NIVEAUS:
+            return [leefbaarometer.NIVEAUS[niveau][2]]
+        return sorted(leefbaarometer.geometrie_bestanden(snapshot))
+    if bron.is_cbs:
+        return onder(*(cbs.map_van(t.tabel_id) for t in bron.tabellen.values()))
+    try:
+        bestanden = bron.bestanden_van()
+    except NplvFout:
+        bestanden = []
+    # A reader this module does not know: every file, so no change can be missed.
+    return sorted(bestanden) if bestanden else manifest
+
+
+def snapshot_versie(naam: str) -> str:
+    """sha256 over '<path> <sha256 of its bytes>' of the files ``bron/<naam>`` reads (a missing
+    file counts as a change, so the asset runs and reports it)."""
+    from nplv_monitor.bronnen.snapshot import Snapshot
+
+    snapshot = Snapshot()
+    regels = []
+    for rel in bronbestanden(naam):
+        pad = snapshot.map / rel
+        regels.append(f"{rel} {_bestand_sha(pad) if pad.is_file() else 'ontbreekt'}")
+    return _sha_lijst(regels)
+
+
+def map_versie(map_: Path) -> str:
+    """sha256 over the folder's path and every file's relative name and sha256."""
+    regels = [str(map_.resolve())]
+    if map_.is_dir():
+        for p in sorted(map_.rglob("*")):
+            if p.is_file():
+                regels.append(f"{p.relative_to(map_).as_posix()} {_bestand_sha(p)}")
+    return _sha_lijst(regels)
+
+
+def _mappen() -> dict[str, Callable[[], Path]]:
+    from nplv_monitor.realisatie import mappen
+
+    return {
+        "retouren": lambda: mappen.retourmap(""),
+        "regelingen": lambda: mappen.regelingenmap(""),
+    }
+
+
+def _map_lezers() -> dict[dg.AssetKey, str]:
+    """The realisatie assets that read a drop folder, and which."""
+    from nplv_monitor.realisatie import assets as realisatie
+
+    sleutels = {realisatie._key(realisatie.GEBIED): "regelingen"}
+    for tabel in (realisatie.ANTWOORDEN, realisatie.HISTORIE, realisatie.AFGEWEZEN):
+        sleutels[realisatie._key(tabel)] = "retouren"
+    return sleutels
+
+
+def bron_van(key: dg.AssetKey) -> dg.AssetKey | None:
+    """The source asset an asset reads, if it reads one (a bron asset, a drop-folder asset)."""
+    if len(key.path) == 2 and key.path[0] == "bron":
+        return dg.AssetKey([SNAPSHOT, key.path[1]])
+    soort = _map_lezers().get(key)
+    return dg.AssetKey([MAP, soort]) if soort else None
+
+
+def data_versie(bron: dg.AssetKey) -> str:
+    """The current data version of a source asset (see :func:`bron_van`)."""
+    soort, naam = bron.path
+    if soort == SNAPSHOT:
+        return snapshot_versie(naam)
+    return map_versie(_mappen()[naam]())
+
+
+def _omschrijving(bron: dg.AssetKey) -> str:
+    soort, naam = bron.path
+    if soort == SNAPSHOT:
+        return (
+            f"De snapshotbestanden die bron/{naam} leest (assets/snapshot of NPLV_SNAPSHOT_DIR). "
+            "Dataversie: sha256 over pad en sha256 van elk bestand."
+        )
+    return (
+        f"De map {naam} (NPLV_{naam.upper()}_DIR, standaard output/{naam}). Dataversie: sha256 "
+        "over de map en naam en sha256 van elk bestand erin."
+    )
+
+
+def met_bronnen(
+    assets: list[dg.AssetsDefinition],
+) -> tuple[list[dg.AssetsDefinition], list[dg.AssetsDefinition]]:
+    """Every asset that reads a source gets it as a dependency; returns the assets and the
+    observable source asset of all those sources."""
+    bronnen: dict[dg.AssetKey, None] = {}
+
+    def voeg_toe(s: dg.AssetSpec) -> dg.AssetSpec:
+        bron = bron_van(s.key)
+        if bron is None or any(d.asset_key == bron for d in s.deps):
+            return s
+        bronnen[bron] = None
+        return s.replace_attributes(deps=[*s.deps, dg.AssetDep(bron)])
+
+    nieuw = [a.map_asset_specs(voeg_toe) for a in assets]
+    if not bronnen:
+        return nieuw, []
+    specs = [
+        dg.AssetSpec(b, group_name=GROEP, description=_omschrijving(b), kinds={"file"})
+        for b in bronnen
+    ]
+    # Dagster's observable source assets are marked beta (1.13); the pinned version is the one
+    # tested, so the warning is not shown to every user of the code location.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+
+        @dg.multi_observable_source_asset(specs=specs, name="bronnen_waarnemen")
+        def waarneming() -> Iterator[dg.ObserveResult]:
+            """Observe the sources: the data version of each (the UI's "Observe sources";
+            ``nplv-monitor build`` records the same versions, see selectie.py)."""
+            for spec in specs:
+                yield dg.ObserveResult(
+                    asset_key=spec.key, data_version=dg.DataVersion(data_versie(spec.key))
+                )
+
+    return nieuw, [waarneming]
