@@ -2,10 +2,13 @@
 
 The open data has one CSV per level, keyed by the CBS code of that level (``wk_code``,
 ``bu_code``, ``gm_code``) and the measuring year ``jaar``: ``lbm`` (absolute score, only in the
-wijk series), ``afw`` (deviation from the national level), the five dimensions (``fys``, ``onv``,
-``soc``, ``vrz``, ``won``) and, from 2024, their classes (``kscore``, ``kafw``, ``kwon``, ...).
-Offline the CSVs are read from the snapshot; a file that is not this layout is refused with an
-error naming the file and the column.
+wijk series), ``afw`` (the score minus the Leefbaarometer's fixed reference level: ``lbm − afw`` is
+4.1023 in every row of every year, so ``afw`` is not the deviation from that year's national mean),
+the five dimensions (``fys``, ``onv``, ``soc``, ``vrz``, ``won``, which add up to ``afw``) and, from
+2024, the classes (``kscore`` 1–9 of the total score, 4 = zwak; ``kafw``, ``kwon``, ...). The
+gemeente file holds the Leefbaarometer's own gemeente scores (its 100 m cells aggregated); no file
+has a row for Nederland. Offline the CSVs are read from the snapshot; a file that is not this
+layout is refused with an error naming the file and the column.
 """
 
 from __future__ import annotations
