@@ -16,6 +16,15 @@ GROEP = "indicatoren"
 Resultaat = Iterator[dg.AssetCheckResult | dg.MaterializeResult]
 METINGEN_DEPS = [dg.AssetKey(["metingen", "metingen"]), dg.AssetKey(["metingen", "bronvariabelen"])]
 REF_DEPS = [dg.AssetKey(["ref", t]) for t in ("gebieden", "gebied_buurten", "gebied_wijken")]
+#: What the snapshot holds of each CBS table (release, truncated download): the cause of a gap.
+BRONSTATUS_DEP = dg.AssetKey(["bron", "cbs_tabellen"])
+BRONSTATUS_SQL = """
+    select tabel_id, strftime(modified, '%Y-%m-%d') as release, afgekapt,
+           rijen_in_snapshot as rijen, kwb_jaar,
+           json_extract_string(sha256, '$."cbs/' || tabel_id || '/TypedDataSet.parquet"')
+               as data_sha256
+    from bron.cbs_tabellen
+"""
 
 
 class IndicatorConfig(dg.Config):
@@ -34,6 +43,7 @@ def _waarden(con: duckdb.DuckDBPyConnection, familie: str, basisjaar: int | None
         gebied_buurten=lees(con, "select * from ref.gebied_buurten"),
         gebied_wijken=lees(con, "select * from ref.gebied_wijken"),
         basisjaar=basisjaar,
+        bronstatus=lees(con, BRONSTATUS_SQL),
     )
 
 
@@ -88,7 +98,7 @@ EFFECT_KEY = dg.AssetKey(["monitor", "gebiedseffectindicatoren"])
     key=CONTEXT_KEY,
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[*METINGEN_DEPS, *REF_DEPS],
+    deps=[*METINGEN_DEPS, *REF_DEPS, BRONSTATUS_DEP],
     check_specs=[materialisatie.check_spec(CONTEXT_KEY, "monitor.indicatorwaarden")],
 )
 def contextindicatoren(werkdb: WerkDatabase) -> Resultaat:
@@ -101,7 +111,7 @@ def contextindicatoren(werkdb: WerkDatabase) -> Resultaat:
     key=EFFECT_KEY,
     group_name=GROEP,
     kinds={"duckdb", "polars"},
-    deps=[*METINGEN_DEPS, *REF_DEPS],
+    deps=[*METINGEN_DEPS, *REF_DEPS, BRONSTATUS_DEP],
     check_specs=[materialisatie.check_spec(EFFECT_KEY, "monitor.indicatorwaarden")],
 )
 def gebiedseffectindicatoren(werkdb: WerkDatabase, config: IndicatorConfig) -> Resultaat:

@@ -26,7 +26,12 @@ CATALOGUS_MAP = ASSETS_DIR / "indicatoren"
 FAMILIES = ("context", "gebiedsrealisatie", "gebiedseffect")
 ACTIELIJNEN = ("integraal", "fysiek", "meedoen", "veiligheid", "proces")
 RICHTINGEN = ("hoger_beter", "lager_beter", "neutraal")
-VORMEN = ("aantal", "percentage", "gemiddelde", "score")
+#: ``noemer_uit_percentage``: the source publishes a count (the ``basis``) and the percentage it is of
+#: a population the source does not publish itself; that population is basis × 100 / percentage
+#: (KWB: persons under 23, the base of PercentageJongerenMetJeugdzorg).
+VORMEN = ("aantal", "percentage", "gemiddelde", "score", "noemer_uit_percentage")
+#: Separator of a basis made of several variables (``basis: [a, b]`` is stored as ``a+b``).
+BASIS_SCHEIDING = "+"
 PEILJAAR_REGELS = ("tabeljaar", "waardepeildatum")
 
 #: Kind of measure → factor on teller/noemer. ``gepubliceerd`` values cannot be aggregated (no base
@@ -118,10 +123,15 @@ class Variabele:
     sleutels: dict[int, Keuze] = field(default_factory=dict)
     groep: str | None = None
     positie: int | None = None
+    #: one variable id, or several joined by BASIS_SCHEIDING (summed per unit)
     basis: str | None = None
     basis_bron: str | None = None
     peiljaar: str = "tabeljaar"
     bestand: str = ""
+
+    @property
+    def basis_delen(self) -> tuple[str, ...]:
+        return tuple(self.basis.split(BASIS_SCHEIDING)) if self.basis else ()
 
     def keuze_voor(self, jaar: int) -> Keuze:
         """The concept keys (no numeric suffix) to look for in the table of ``jaar``, in order;
@@ -149,6 +159,9 @@ class Indicator:
     eenheid: str
     richting: str
     teller: str | None = None
+    #: further source codes after ``bron`` (``bron: [cbs_kwb, cbs_bevolking_2024]``), in order of
+    #: preference when two sources give the same gebied and peiljaar
+    extra_bronnen: tuple[str, ...] = ()
     noemer: tuple[str, ...] = ()
     noemer_bron: str | None = None
     dekking_basis: str | None = None
@@ -171,8 +184,14 @@ class Indicator:
         return self.precisie if self.precisie is not None else STANDAARD_PRECISIE[self.maat]
 
     def bronnen(self) -> list[str]:
-        """Source codes this indicator's teller comes from (``leefbaarometer`` → wijk + buurt)."""
-        return [b for b in bronnen() if b == self.bron or b.startswith(self.bron + "_")]
+        """Source codes this indicator's teller comes from (``leefbaarometer`` → wijk + buurt;
+        ``cbs_kwb`` → also ``cbs_kwb_*``), in order of preference: the named sources in the
+        order of ``bron``, then those matched by prefix."""
+        namen = (self.bron, *self.extra_bronnen)
+        alle = list(bronnen())
+        exact = [n for n in namen if n in alle]
+        prefix = [b for b in alle if b not in exact and any(b.startswith(n + "_") for n in namen)]
+        return exact + prefix
 
 
 @dataclass
@@ -218,7 +237,7 @@ class Catalogus:
                     "familie": i.familie,
                     "actielijn": i.actielijn,
                     "thema": i.thema,
-                    "bron": i.bron,
+                    "bron": ", ".join((i.bron, *i.extra_bronnen)),
                     "bron_tabellen": ", ".join(sorted(tabellen)) or None,
                     "bron_sleutels": json.dumps(sleutels, ensure_ascii=False) if sleutels else None,
                     "maat": i.maat,
@@ -317,7 +336,10 @@ def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
     if ruw.get("sleutel"):
         _geen_achtervoegsel(bestand, nr, "sleutel", str(ruw["sleutel"]), bron)
     vorm = _kies(bestand, nr, "vorm", ruw["vorm"], VORMEN)
-    if vorm in ("gemiddelde",) and not ruw.get("basis"):
+    basis = ruw.get("basis")
+    if isinstance(basis, list):
+        basis = BASIS_SCHEIDING.join(str(b) for b in basis)
+    if vorm in ("gemiddelde", "noemer_uit_percentage") and not basis:
         raise _fout(bestand, nr, "basis", f"vorm {vorm} heeft een basis (gewicht) nodig")
     if vorm == "percentage" and bron == "cbs_kwb" and not ruw.get("basis"):
         raise _fout(
@@ -335,7 +357,7 @@ def _variabele(bestand: Path, nr: int, ruw: dict[str, Any]) -> Variabele:
         sleutels=sleutels,
         groep=ruw.get("groep"),
         positie=int(ruw["positie"]) if ruw.get("positie") is not None else None,
-        basis=ruw.get("basis"),
+        basis=basis,
         basis_bron=ruw.get("basis_bron"),
         peiljaar=_kies(bestand, nr, "peiljaar", ruw.get("peiljaar", "tabeljaar"), PEILJAAR_REGELS),
         bestand=bestand.name,
@@ -360,6 +382,8 @@ def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
             raise _fout(bestand, nr, veld, "ontbreekt")
     familie = _kies(bestand, nr, "familie", ruw["familie"], FAMILIES)
     maat = _kies(bestand, nr, "maat", ruw["maat"], tuple(MATEN))
+    bron = ruw["bron"]
+    bron_lijst = [str(b) for b in bron] if isinstance(bron, list) else [str(bron)]
     noemer = ruw.get("noemer")
     noemers = tuple(noemer) if isinstance(noemer, list) else ((str(noemer),) if noemer else ())
     if familie != "gebiedsrealisatie":
@@ -374,7 +398,8 @@ def _indicator(bestand: Path, nr: int, ruw: dict[str, Any]) -> Indicator:
         familie=familie,
         actielijn=_kies(bestand, nr, "actielijn", ruw["actielijn"], ACTIELIJNEN),
         thema=str(ruw["thema"]),
-        bron=str(ruw["bron"]),
+        bron=bron_lijst[0],
+        extra_bronnen=tuple(bron_lijst[1:]),
         maat=maat,
         eenheid=str(ruw["eenheid"]),
         richting=_kies(bestand, nr, "richting", ruw["richting"], RICHTINGEN),
@@ -434,10 +459,11 @@ def _controleer(variabelen: list[Variabele], indicatoren: list[Indicator]) -> No
             )
         gezien[(v.id, v.bron)] = v.bestand
     for v in variabelen:
-        if v.basis and (v.basis, v.basis_bron or v.bron) not in gezien:
-            raise CatalogusFout(
-                f"{v.bestand}: variabele {v.id!r} heeft basis {v.basis!r}, die niet in bron {v.basis_bron or v.bron} staat."
-            )
+        for deel in v.basis_delen:
+            if (deel, v.basis_bron or v.bron) not in gezien:
+                raise CatalogusFout(
+                    f"{v.bestand}: variabele {v.id!r} heeft basis {deel!r}, die niet in bron {v.basis_bron or v.bron} staat."
+                )
     codes: dict[str, str] = {}
     for i in indicatoren:
         if i.code in codes:
@@ -448,10 +474,11 @@ def _controleer(variabelen: list[Variabele], indicatoren: list[Indicator]) -> No
         if i.familie == "gebiedsrealisatie":
             continue
         bronnen = i.bronnen()
-        if not bronnen:
-            raise CatalogusFout(
-                f"{i.bestand}: indicator {i.code!r} heeft onbekende bron {i.bron!r}."
-            )
+        for naam in (i.bron, *i.extra_bronnen):
+            if not any(b == naam or b.startswith(naam + "_") for b in bronnen):
+                raise CatalogusFout(
+                    f"{i.bestand}: indicator {i.code!r} heeft onbekende bron {naam!r}."
+                )
         if not any((i.teller, b) in gezien for b in bronnen):
             raise CatalogusFout(
                 f"{i.bestand}: indicator {i.code!r}: teller {i.teller!r} is geen variabele van bron {i.bron}."

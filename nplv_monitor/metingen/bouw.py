@@ -476,6 +476,7 @@ def _met_basis(lang: pl.DataFrame, variabelen: list[Variabele]) -> pl.DataFrame:
         "regiocode",
         pl.col("waarde").alias("basis"),
     ).unique(["basis_bron", "basis_variabele", "indelingsjaar", "regiocode"])
+    basis = pl.concat([basis, *_samengestelde_basis(basis, variabelen)])
     lang = lang.join(
         basis,
         on=["basis_bron", "basis_variabele", "indelingsjaar", "regiocode"],
@@ -487,6 +488,10 @@ def _met_basis(lang: pl.DataFrame, variabelen: list[Variabele]) -> pl.DataFrame:
         .then(pl.col("waarde"))
         .when(pl.col("vorm") == "percentage")
         .then(pl.col("waarde") * pl.col("basis") / 100.0)
+        # the population a published count (basis) is the percentage of: count × 100 / %; a unit
+        # at 0% has no such population to derive (null, never a division by zero)
+        .when(pl.col("vorm") == "noemer_uit_percentage")
+        .then(pl.when(pl.col("waarde") > 0).then(pl.col("basis") * 100.0 / pl.col("waarde")))
         .otherwise(pl.col("waarde") * pl.col("basis"))
     )
     return lang.with_columns(aantal=aantal).select(
@@ -520,7 +525,7 @@ def _samengestelde_basis(basis: pl.DataFrame, variabelen: list[Variabele]) -> li
                 "basis",
             )
         )
-    return [d.cast(basis.schema) for d in delen]  # type: ignore[arg-type]
+    return [d.cast(basis.schema) for d in delen]
 
 
 # -- a source on another indeling than its table's -------------------------------------------

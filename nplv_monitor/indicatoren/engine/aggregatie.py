@@ -104,8 +104,14 @@ def _noemer(metingen: pl.DataFrame, ind: Indicator, teller: pl.DataFrame) -> pl.
     if ind.maat in GEWOGEN_MATEN:
         return teller.with_columns(n=pl.col("t_basis"), d=pl.col("t_basis"))
     noemers = list(ind.noemer) or [ind.dekking_basis or "inwoners"]
+    # The additive amount (``aantal``): equal to the published value for counts, and the derived
+    # population for a noemer_uit_percentage (persons under 23 from jeugdzorg count and %).
     nb = metingen.filter(pl.col("variabele").is_in(noemers)).select(
-        pl.col("bron").alias("n_bron"), "indelingsjaar", "regiocode", "variabele", "waarde"
+        pl.col("bron").alias("n_bron"),
+        "indelingsjaar",
+        "regiocode",
+        "variabele",
+        pl.col("aantal").alias("waarde"),
     )
     # A list of noemers is summed per unit; if any part is missing the noemer is missing.
     nb = nb.group_by("n_bron", "indelingsjaar", "regiocode").agg(

@@ -6,6 +6,7 @@ import polars as pl
 
 from nplv_monitor.indicatoren import vergelijking
 from nplv_monitor.indicatoren.catalogus import Catalogus, bronnen
+from nplv_monitor.indicatoren.engine import ontbrekend
 from nplv_monitor.indicatoren.engine.aggregatie import (
     DEKKING_DREMPEL,
     RESULTAAT_SCHEMA,
@@ -29,9 +30,12 @@ def ontbrekende_rijen(
     bronvariabelen: pl.DataFrame,
     hoofdgebieden: pl.DataFrame,
     families: tuple[str, ...],
+    *,
+    bronstatus: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Status ``ontbreekt`` for every main gebied where a table does not fill the variable at all
-    (the early KWB releases): the catalogue keeps the indicator, the snapshot has no value."""
+    (the early KWB releases): the catalogue keeps the indicator, the snapshot has no value. The
+    text names the release the snapshot holds and the route to a newer one (engine/ontbrekend)."""
     kaart = pl.DataFrame(
         [
             {"indicator_code": i.code, "variabele": i.teller, "bron": b}
@@ -40,7 +44,10 @@ def ontbrekende_rijen(
         ],
         schema={"indicator_code": pl.String, "variabele": pl.String, "bron": pl.String},
     )
-    leeg = bronvariabelen.filter(pl.col("gevuld") == 0).join(kaart, on=["bron", "variabele"])
+    leeg = ontbrekend.met_bronstatus(
+        bronvariabelen.filter(pl.col("gevuld") == 0).join(kaart, on=["bron", "variabele"]),
+        bronstatus if bronstatus is not None else ontbrekend.bronstatus_schema(),
+    )
     return (
         leeg.join(hoofdgebieden, how="cross")
         .select(
@@ -54,15 +61,7 @@ def ontbrekende_rijen(
             pl.lit(None, pl.Float64).alias("noemer"),
             pl.lit(None, pl.Float64).alias("dekking"),
             pl.lit("ontbreekt").alias("status"),
-            (
-                pl.lit("Tabel ")
-                + pl.col("tabel_id")
-                + pl.lit(" vult ")
-                + pl.col("bron_variabele")
-                + pl.lit(
-                    " (nog) niet: CBS vult de kerncijfers in fasen. De online route (nplv-monitor ophalen) haalt de gevulde tabel op."
-                )
-            ).alias("status_toelichting"),
+            ontbrekend.toelichting_niet_gevuld().alias("status_toelichting"),
             pl.col("tabel_id").alias("bron_tabel"),
             "bron_variabele",
             "bron_sha256",
@@ -73,40 +72,25 @@ def ontbrekende_rijen(
 
 
 def zonder_rij(
-    catalogus: Catalogus, df: pl.DataFrame, hoofdgebieden: pl.DataFrame, families: tuple[str, ...]
+    catalogus: Catalogus,
+    df: pl.DataFrame,
+    hoofdgebieden: pl.DataFrame,
+    families: tuple[str, ...],
+    *,
+    bronstatus: pl.DataFrame | None = None,
+    lidmaatschap: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Every main gebied has a row for every indicator: one with no row at all gets ``ontbreekt``
-    at the indicator's latest peiljaar, explaining that the source does not cover it."""
-    codes = pl.DataFrame({"indicator_code": [i.code for i in catalogus.van_familie(*families)]})
-    laatste = df.group_by("indicator_code").agg(
-        pl.col("peiljaar").max(), pl.col("bron_tabel").sort_by("peiljaar").last()
+    """Every main gebied has a row for every indicator and every peiljaar it has: a missing one
+    gets ``ontbreekt`` with its cause (engine/ontbrekend.zonder_rij)."""
+    return ontbrekend.zonder_rij(
+        catalogus,
+        df,
+        hoofdgebieden,
+        families,
+        bronstatus=bronstatus if bronstatus is not None else ontbrekend.bronstatus_schema(),
+        resultaat_schema=RESULTAAT_SCHEMA,
+        lidmaatschap=lidmaatschap,
     )
-    alle = hoofdgebieden.join(codes, how="cross").join(laatste, on="indicator_code", how="inner")
-    mist = alle.join(
-        df.select("gebied_code", "indicator_code").unique(),
-        on=["gebied_code", "indicator_code"],
-        how="anti",
-    )
-    return mist.select(
-        "gebied_code",
-        "gebied_soort",
-        "indicator_code",
-        "peiljaar",
-        pl.lit(None, pl.Int64).alias("indelingsjaar"),
-        pl.lit(None, pl.Float64).alias("waarde"),
-        pl.lit(None, pl.Float64).alias("teller"),
-        pl.lit(None, pl.Float64).alias("noemer"),
-        pl.lit(None, pl.Float64).alias("dekking"),
-        pl.lit("ontbreekt").alias("status"),
-        pl.lit(
-            "De bron dekt dit gebied niet: geen buurten of wijken van het gebied in de tabel, of geen "
-            "afbakening van het gebied op de indeling van de bron."
-        ).alias("status_toelichting"),
-        "bron_tabel",
-        pl.lit(None, pl.String).alias("bron_variabele"),
-        pl.lit(None, pl.String).alias("bron_sha256"),
-        pl.lit(None, pl.String).alias("toelichting"),
-    ).cast(RESULTAAT_SCHEMA)  # type: ignore[arg-type]
 
 
 def bron_vermelding() -> pl.Expr:
@@ -125,23 +109,40 @@ def indicatorwaarden(
     drempel: float = DEKKING_DREMPEL,
     basisjaar_vanaf: int = vergelijking.BASISJAAR_VANAF,
     basisjaar: int | None = None,
+    bronstatus: pl.DataFrame | None = None,
     vergelijkbaarheid: Vergelijkbaarheid | None = None,
 ) -> pl.DataFrame:
-    """Rows of monitor.indicatorwaarden for ``families``: every gebied, indicator and peiljaar."""
+    """Rows of monitor.indicatorwaarden for ``families``: every gebied, indicator and peiljaar.
+
+    ``bronstatus`` (engine/ontbrekend.BRONSTATUS_SCHEMA, from bron.cbs_tabellen) says which
+    release of each CBS table the snapshot holds and whether its download is truncated; the
+    texts of missing values name that cause and the online route.
+    """
+    status = bronstatus if bronstatus is not None else ontbrekend.bronstatus_schema()
+    lidmaatschap = ontbrekend.met_hele_wijken(lidmaatschap)
     df = aggregeer(metingen, lidmaatschap, catalogus, families, gebieden=gebieden, drempel=drempel)
+    df = ontbrekend.kies_bron(df, metingen, catalogus)
+    df = ontbrekend.met_oorzaak_afgekapt(df, metingen, lidmaatschap, status)
     hoofd = (
         gebieden.select("gebied_code", pl.col("soort").alias("gebied_soort"))
         if gebieden is not None
         else pl.DataFrame({"gebied_code": ["NL00"], "gebied_soort": ["nederland"]})
     )
-    gaten = ontbrekende_rijen(catalogus, bronvariabelen, hoofd, families)
+    gaten = ontbrekende_rijen(catalogus, bronvariabelen, hoofd, families, bronstatus=status)
     gaten = gaten.join(
         df.select("gebied_code", "indicator_code", "peiljaar"),
         on=["gebied_code", "indicator_code", "peiljaar"],
         how="anti",
     )
     df = pl.concat([df, gaten])
-    df = pl.concat([df, zonder_rij(catalogus, df, hoofd, families)])
+    df = pl.concat(
+        [
+            df,
+            zonder_rij(
+                catalogus, df, hoofd, families, bronstatus=status, lidmaatschap=lidmaatschap
+            ),
+        ]
+    )
     df = met_gebiedsniveau(df, metingen, catalogus, gebieden)
     effect = [i.code for i in catalogus.van_familie("gebiedseffect") if i.familie in families]
     df = vergelijking.met_nederland(df)
