@@ -1,11 +1,12 @@
-"""`nplv-monitor build` machinery over a few real bronnen assets (fast): Dagster's own execution
-in several runs (KWB per CBS year, then the rapportagejaar run), editions, failure reporting and
-the build lock. (The full graph takes minutes; it is run by `nplv-monitor build`, see
-docs/orkestratie.md.)"""
+"""`nplv-monitor build` machinery over a few real bronnen assets (fast): one Dagster run of what
+changed (code versions, the sources' data versions), editions, failure reporting and the build
+lock; and an unchanged rebuild of the whole graph (a copy of the session's full build), which
+materializes nothing. (A full build takes minutes; see docs/orkestratie.md.)"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,12 +21,16 @@ import pytest
 from nplv_monitor import cli, materialisatie
 from nplv_monitor.bronnen import cbs
 from nplv_monitor.bronnen.assets import KWB_KEY
+from nplv_monitor.bronnen.leefbaarometer import WIJK_CSV
 from nplv_monitor.bronnen.snapshot import Snapshot
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import WerkDatabase, lees
 from nplv_monitor.definitions import definities_van
+from nplv_monitor.orkestratie import instance as dagster_instance
 from nplv_monitor.orkestratie.build import BouwFout, bouw
-from nplv_monitor.publicatie import publiceer
-from tests.bronnen_hulp import bron_asset
+from nplv_monitor.orkestratie.jobs import HOOFDJOB
+from nplv_monitor.publicatie import publiceer, register
+from tests.bronnen_hulp import bron_asset, kopieer_snapshot, vervang_en_registreer
 
 LBM_WIJK = dg.AssetKey(["bron", "leefbaarometer_wijk"])
 
@@ -81,38 +86,142 @@ def _edities(pad: Path) -> list[str]:
         ]
 
 
+def _materialisaties(uit: Path) -> list[tuple[str, str]]:
+    """(asset, run id) of every materialization in the output folder's Dagster instance."""
+    with dagster_instance.open_instance(uit) as inst:
+        return sorted(
+            (e.dagster_event.asset_key.to_user_string(), run.run_id)
+            for run in inst.get_runs()
+            for e in inst.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+            if e.dagster_event is not None and e.dagster_event.asset_key is not None
+        )
+
+
 def test_twee_builds_twee_edities_met_voortgang_en_samenvatting(tmp_output: Path) -> None:
     regels: list[str] = []
     eerste = bouw(2025, definitions=_klein(), melden=regels.append)
-    tweede = bouw(2026, definitions=_klein(), melden=regels.append)
-    # one run per KWB year the (offline) build can read — the years in the snapshot — then the
-    # rapportagejaar run
+    # one run: every KWB year the (offline) build can read — the years in the snapshot — is a
+    # table of the one bron/kwb asset
     kwb_jaren = [str(j) for j in sorted(cbs.kwb_in_snapshot(Snapshot()))]
     assert {"2020", "2024"} <= set(kwb_jaren)
-    assert tweede.runs == [
-        *(f"bronnen_per_partitie [{j}]" for j in kwb_jaren),
-        "monitor_jaarcyclus [2026]",
-    ]
+    assert eerste.runs == [HOOFDJOB]
     pad = tmp_output / "nplv_monitor.duckdb"
+    with duckdb.connect(str(pad), read_only=True) as con:
+        lbm_rijen = con.sql("SELECT count(*) FROM bron.leefbaarometer_wijk").fetchall()[0][0]
+        kwb_rijen = {
+            f"bron.kwb_{j}": con.sql(f"SELECT count(*) FROM bron.kwb_{j}").fetchall()[0][0]
+            for j in kwb_jaren
+        }
+    stappen = {s.asset: s for s in eerste.stappen}
+    assert stappen["bron/leefbaarometer_wijk"].rijen == lbm_rijen
+    assert stappen["bron/kwb"].rijen == sum(kwb_rijen.values())
+    assert stappen["bron/kwb"].metadata["tabellen"] == kwb_rijen
+    assert any("▶ bron__leefbaarometer_wijk gestart" in r for r in regels)
+    assert any(r.startswith("  ✔ bron/leefbaarometer_wijk") for r in regels)
+    # Another rapportagejaar: only the publication runs (sources and code unchanged).
+    tweede = bouw(2026, definitions=_klein(), melden=regels.append)
+    assert [s.asset for s in tweede.stappen] == ["publicatie/nplv_monitor"]
+    assert tweede.actueel == 2
     assert _edities(pad) == sorted([eerste.publicatie["editie_id"], tweede.publicatie["editie_id"]])
     with duckdb.connect(str(pad), read_only=True) as con:
         assert con.sql(
             "SELECT DISTINCT rapportagejaar FROM publicatie.edities ORDER BY 1"
         ).fetchall() == [(2025,), (2026,)]
-        lbm_rijen = con.sql("SELECT count(*) FROM bron.leefbaarometer_wijk").fetchall()[0][0]
-        kwb_rijen = {
-            j: con.sql(f"SELECT count(*) FROM bron.kwb_{j}").fetchall()[0][0] for j in kwb_jaren
-        }
-    rijen = {(s.asset, s.run): s.rijen for s in tweede.stappen}
-    assert rijen[("bron/leefbaarometer_wijk", "monitor_jaarcyclus [2026]")] == lbm_rijen
-    for j, n in kwb_rijen.items():
-        assert rijen[("bron/kwb", f"bronnen_per_partitie [{j}]")] == n
-    assert any("▶ bron__leefbaarometer_wijk gestart" in r for r in regels)
-    assert any(r.startswith("  ✔ bron/leefbaarometer_wijk") for r in regels)
     tekst = tweede.tekst()
     assert str(pad) in tekst
     assert tweede.publicatie["editie_id"] in tekst
     assert "2 edities" in tekst
+
+
+def test_ongewijzigde_herbouw_materialiseert_niets_en_nieuwe_editie_alleen_de_publicatie(
+    tmp_output: Path,
+) -> None:
+    """Input: two builds of the same definitions, snapshot and rapportagejaar; then one with
+    --nieuwe-editie. Holds: the second makes no run and no materialization (the instance's event
+    log is unchanged), leaves the published file byte for byte alone and says so; the forced one
+    runs the publication only and adds an edition."""
+    eerste = bouw(2025, definitions=_klein(), melden=lambda _: None)
+    pad = tmp_output / "nplv_monitor.duckdb"
+    voor, mats = register.sha256_van(pad), _materialisaties(tmp_output)
+    assert len(mats) == 3
+    regels: list[str] = []
+    tweede = bouw(2025, definitions=_klein(), melden=regels.append)
+    assert tweede.runs == []
+    assert tweede.stappen == []
+    assert _materialisaties(tmp_output) == mats
+    with dagster_instance.open_instance(tmp_output) as inst:
+        assert len(inst.get_runs()) == 1
+    assert register.sha256_van(pad) == voor
+    assert "Niets veranderd" in tweede.tekst()
+    assert eerste.publicatie["editie_id"] in tweede.tekst()
+    assert any("er is niets te bouwen" in r for r in regels)
+    derde = bouw(2025, definitions=_klein(), melden=lambda _: None, nieuwe_editie=True)
+    assert [s.asset for s in derde.stappen] == ["publicatie/nplv_monitor"]
+    assert len(_edities(pad)) == 2
+
+
+def test_gewijzigd_leefbaarometerbestand_herdoet_alleen_wat_ervan_afhangt(
+    tmp_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Input: a build; then one Leefbaarometer wijk score in a copy of the snapshot changed (by
+    +0.001, manifest hash updated) and a build. Holds: that build runs bron/leefbaarometer_wijk
+    and the publication (its dependants), not bron/kwb, whose latest materialization stays the
+    first run's; the new edition has the changed score."""
+    kopie = kopieer_snapshot(
+        tmp_path / "snap", *[p.name for p in DEFAULT_SNAPSHOT_DIR.iterdir() if p.is_dir()]
+    )
+    monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
+    eerste = bouw(2025, definitions=_klein(), melden=lambda _: None)
+    runs_eerste = {r for _, r in _materialisaties(tmp_output)}
+
+    def wijzig(doel: Path) -> None:
+        df = pl.read_csv(doel, infer_schema=False)
+        eerste_rij = pl.int_range(pl.len()) == 0
+        df.with_columns(
+            lbm=pl.when(eerste_rij)
+            .then((pl.col("lbm").cast(pl.Float64) + 0.001).cast(pl.String))
+            .otherwise(pl.col("lbm"))
+        ).write_csv(doel)
+
+    vervang_en_registreer(kopie, WIJK_CSV, wijzig)
+    regels: list[str] = []
+    tweede = bouw(2025, definitions=_klein(), melden=regels.append)
+    assert sorted(s.asset for s in tweede.stappen) == [
+        "bron/leefbaarometer_wijk",
+        "publicatie/nplv_monitor",
+    ]
+    assert any("snapshot/leefbaarometer_wijk" in r for r in regels)
+    laatste = dict(_materialisaties(tmp_output))
+    assert laatste["bron/kwb"] in runs_eerste
+    assert laatste["bron/leefbaarometer_wijk"] not in runs_eerste
+    assert tweede.publicatie["editie_id"] != eerste.publicatie["editie_id"]
+    eerste_csv = pl.read_csv(DEFAULT_SNAPSHOT_DIR / WIJK_CSV, infer_schema=False).row(0, named=True)
+    with duckdb.connect(str(tmp_output / "nplv_monitor.duckdb"), read_only=True) as con:
+        ((lbm,),) = con.execute(
+            "SELECT lbm FROM bron.leefbaarometer_wijk WHERE wk_code = ? AND jaar = ?",
+            [eerste_csv["wk_code"], int(eerste_csv["jaar"])],
+        ).fetchall()
+    assert lbm == pytest.approx(float(eerste_csv["lbm"]) + 0.001, abs=1e-12)
+
+
+def test_ongewijzigde_herbouw_van_de_hele_graaf_doet_niets(
+    volledige_build: Path, tmp_output: Path
+) -> None:
+    """Input: a copy of the session's full build (output folder with its Dagster instance);
+    `nplv-monitor build` again with the same snapshot and code. Holds: no run, no
+    materialization, the published file untouched; every asset counted as up to date."""
+    from nplv_monitor.definitions import defs
+
+    shutil.copytree(volledige_build, tmp_output)
+    pad = tmp_output / "nplv_monitor.duckdb"
+    voor, mats = register.sha256_van(pad), _materialisaties(tmp_output)
+    samenvatting = bouw(definitions=defs(), melden=lambda _: None)
+    assert samenvatting.runs == []
+    assert samenvatting.actueel == len(defs().resolve_asset_graph().materializable_asset_keys)
+    assert _materialisaties(tmp_output) == mats
+    assert register.sha256_van(pad) == voor
+    assert "Niets veranderd" in samenvatting.tekst()
+    assert samenvatting.rapporten
 
 
 def test_falende_controle_midden_in_de_graaf_publiceert_niets(tmp_output: Path) -> None:
@@ -123,7 +232,7 @@ def test_falende_controle_midden_in_de_graaf_publiceert_niets(tmp_output: Path) 
     with pytest.raises(BouwFout) as fout:
         bouw(2026, definitions=_klein(foute_indicatorwaarden), melden=regels.append)
     melding = str(fout.value)
-    assert "monitor_jaarcyclus [2026]" in melding
+    assert f"Run {HOOFDJOB} is mislukt" in melding
     assert "er is niets gepubliceerd" in melding
     assert "Controle pandera_schema van monitor/indicatorwaarden faalt" in melding
     assert "kolom 'dekking'" in melding
