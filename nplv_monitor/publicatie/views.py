@@ -98,9 +98,33 @@ def _indicator_gebieden(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _laatste_waarden(_: duckdb.DuckDBPyConnection) -> str:
+    # The latest value of one gebied can be of another year than another gebied's or Nederland's
+    # (KWB 2024 in the snapshot lacks eight areas: their latest value is 2020). The view never
+    # puts those side by side silently: it says which year Nederland's latest value is, flags a
+    # row of another year, and gives the reason the gebied has no value in the latest year.
     return f"""
-    SELECT * FROM {IW}
-    QUALIFY peiljaar = max(peiljaar) OVER (PARTITION BY gebied_code, indicator_code)
+    SELECT f.*,
+           nl.peiljaar_nederland,
+           CASE WHEN nl.peiljaar_nederland IS NOT NULL
+                THEN f.peiljaar <> nl.peiljaar_nederland END AS ander_peiljaar_dan_nederland,
+           li.laatste_peiljaar_indicator,
+           CASE WHEN f.peiljaar < li.laatste_peiljaar_indicator
+                THEN coalesce(r.status || ' in ' || r.peiljaar || ': ' || r.status_toelichting,
+                              'geen rij in ' || li.laatste_peiljaar_indicator)
+           END AS reden_ouder_peiljaar
+    FROM (
+        SELECT * FROM {IW}
+        QUALIFY row_number() OVER (PARTITION BY gebied_code, indicator_code
+                                   ORDER BY status = 'ok' DESC, peiljaar DESC) = 1
+    ) f
+    LEFT JOIN (SELECT indicator_code, max(peiljaar) AS peiljaar_nederland FROM {IW}
+               WHERE gebied_code = 'NL00' AND status = 'ok' GROUP BY indicator_code) nl
+           ON nl.indicator_code = f.indicator_code
+    LEFT JOIN (SELECT indicator_code, max(peiljaar) AS laatste_peiljaar_indicator FROM {IW}
+               WHERE status = 'ok' GROUP BY indicator_code) li
+           ON li.indicator_code = f.indicator_code
+    LEFT JOIN {IW} r ON r.gebied_code = f.gebied_code AND r.indicator_code = f.indicator_code
+                    AND r.peiljaar = li.laatste_peiljaar_indicator
     """
 
 
@@ -184,7 +208,12 @@ VIEWS: tuple[View, ...] = (
     ),
     View(
         "publicatie.laatste_waarden",
-        "Per gebied en indicator de rij van het meest recente peiljaar.",
+        "Per gebied en indicator de rij van het meest recente peiljaar met een gepubliceerde "
+        "waarde (zonder waarde: de meest recente rij, met de reden). Peiljaren worden nooit stil "
+        "gemengd: peiljaar_nederland is het laatste peiljaar van Nederland, "
+        "ander_peiljaar_dan_nederland markeert een rij van een ander jaar, "
+        "laatste_peiljaar_indicator het laatste jaar met een waarde voor enig gebied en "
+        "reden_ouder_peiljaar waarom dit gebied in dat jaar geen waarde heeft.",
         (IW,),
         _laatste_waarden,
     ),
