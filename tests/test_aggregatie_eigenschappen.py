@@ -1,0 +1,540 @@
+"""Laws of the aggregation engine (indicatoren/engine/aggregatie.py) on small generated frames.
+
+TEST FIXTURE: the metingen, memberships and reference populations here are invented (hypothesis
+generates them; the hand cases state their numbers), shaped like the engine's real inputs. Each
+law holds for every input, so it is stated once and checked on many:
+
+- area + rest = gemeente: on the same basis (the same buurten with a value) the tellers and
+  noemers of a focus area and the rest of its gemeente add up to the gemeente's;
+- sum over sum is invariant to how buurten are grouped and in which order rows arrive;
+- dekking is always within [0, 1]; a suppressed (null) buurt value never counts as zero: the
+  sums equal those without that buurt, only dekking drops.
+
+The hand cases pin the status rules (thresholds, messages, published figures first) with values
+worked out by hand. These files are also the mutation run's test selection for aggregatie.py.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nplv_monitor.indicatoren.catalogus import Indicator
+from nplv_monitor.indicatoren.engine.aggregatie import (
+    DEKKING_DREMPEL,
+    RESULTAAT_SCHEMA,
+    DekkingBasis,
+    aggregeer_indicator,
+    gepubliceerd_via_gemeente,
+    referentiebevolking,
+)
+
+BRON = "cbs_kwb"  # a registry source whose lowest level is buurt
+TABEL = "TEST_FIXTURE_TABEL"
+JAAR = 2020
+GEMEENTE = "GM9999"
+
+
+def _ind(maat: str = "aantal", **kw: object) -> Indicator:
+    velden: dict[str, object] = {
+        "code": f"test_{maat}",
+        "naam": "testindicator",
+        "omschrijving": "TEST FIXTURE",
+        "familie": "context",
+        "actielijn": "test",
+        "thema": "test",
+        "bron": BRON,
+        "maat": maat,
+        "eenheid": "aantal",
+        "richting": "neutraal",
+        "teller": "t",
+    }
+    if maat not in {"aantal", "gewogen_gemiddelde", "score"}:
+        velden["noemer"] = ("n",)
+    velden.update(kw)
+    return Indicator(**velden)  # type: ignore[arg-type]
+
+
+def _buurt(i: int) -> str:
+    return f"BU9999{i:04d}"
+
+
+def _meting(
+    variabele: str,
+    code: str,
+    waarde: float | None,
+    soort: str = "buurt",
+    basis: float | None = None,
+) -> dict[str, object]:
+    return {
+        "bron": BRON,
+        "tabel_id": TABEL,
+        "bron_variabele": variabele,
+        "bron_sha256": "0" * 64,
+        "indelingsjaar": JAAR,
+        "peiljaar": JAAR,
+        "regiocode": code,
+        "regio_soort": soort,
+        "eenheid": "aantal",
+        "variabele": variabele,
+        "waarde": waarde,
+        "aantal": waarde if basis is None or waarde is None else waarde * basis,
+        "basis": basis,
+    }
+
+
+METING_SCHEMA = {
+    "bron": pl.String,
+    "tabel_id": pl.String,
+    "bron_variabele": pl.String,
+    "bron_sha256": pl.String,
+    "indelingsjaar": pl.Int64,
+    "peiljaar": pl.Int64,
+    "regiocode": pl.String,
+    "regio_soort": pl.String,
+    "eenheid": pl.String,
+    "variabele": pl.String,
+    "waarde": pl.Float64,
+    "aantal": pl.Float64,
+    "basis": pl.Float64,
+}
+
+
+def _metingen(rijen: list[dict[str, object]]) -> pl.DataFrame:
+    return pl.DataFrame(rijen, schema=METING_SCHEMA)
+
+
+def _leden(groepen: dict[tuple[str, str], list[str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {"gebied_code": g, "gebied_soort": s, "indelingsjaar": JAAR, "regiocode": b}
+            for (g, s), buurten in groepen.items()
+            for b in buurten
+        ],
+        schema={
+            "gebied_code": pl.String,
+            "gebied_soort": pl.String,
+            "indelingsjaar": pl.Int64,
+            "regiocode": pl.String,
+        },
+    )
+
+
+def _ref(inwoners: dict[str, float]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "indelingsjaar": [JAAR] * len(inwoners),
+            "regiocode": list(inwoners),
+            "inwoners_ref": list(inwoners.values()),
+        },
+        schema={"indelingsjaar": pl.Int64, "regiocode": pl.String, "inwoners_ref": pl.Float64},
+    )
+
+
+def _rij(uit: pl.DataFrame, gebied: str) -> dict[str, object]:
+    (rij,) = uit.filter(pl.col("gebied_code") == gebied).to_dicts()
+    return rij
+
+
+# -- generated buurten ---------------------------------------------------------------------------
+_telling = st.integers(min_value=0, max_value=5000).map(float)
+
+
+@st.composite
+def _gemeente(draw: st.DrawFn, met_leeg: bool = True) -> dict[str, object]:
+    """A gemeente of 2–12 buurten: teller, noemer (>= teller) and inhabitants per buurt, some
+    values suppressed (None), and a split into focus area and rest."""
+    n = draw(st.integers(min_value=2, max_value=12))
+    teller = draw(
+        st.lists(st.one_of(st.none(), _telling) if met_leeg else _telling, min_size=n, max_size=n)
+    )
+    extra = draw(st.lists(_telling, min_size=n, max_size=n))
+    noemer = [None if t is None else t + e for t, e in zip(teller, extra, strict=True)]
+    inwoners = draw(
+        st.lists(st.integers(min_value=1, max_value=9000).map(float), min_size=n, max_size=n)
+    )
+    gebied = draw(
+        st.lists(st.booleans(), min_size=n, max_size=n).filter(lambda b: any(b) and not all(b))
+    )
+    return {"n": n, "teller": teller, "noemer": noemer, "inwoners": inwoners, "gebied": gebied}
+
+
+def _frames(g: dict[str, object], maat: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    n = int(g["n"])  # type: ignore[call-overload]
+    codes = [_buurt(i) for i in range(n)]
+    teller: list[float | None] = g["teller"]  # type: ignore[assignment]
+    noemer: list[float | None] = g["noemer"]  # type: ignore[assignment]
+    inwoners: list[float] = g["inwoners"]  # type: ignore[assignment]
+    in_gebied: list[bool] = g["gebied"]  # type: ignore[assignment]
+    rijen = [_meting("t", c, t) for c, t in zip(codes, teller, strict=True)]
+    tweede = noemer if maat != "aantal" else inwoners
+    rijen += [
+        _meting("n" if maat != "aantal" else "inwoners", c, v)
+        for c, v in zip(codes, tweede, strict=True)
+    ]
+    leden = _leden(
+        {
+            ("gebied", "focusgebied"): [c for c, b in zip(codes, in_gebied, strict=True) if b],
+            ("gebied_rest", "rest_gemeente"): [
+                c for c, b in zip(codes, in_gebied, strict=True) if not b
+            ],
+            (GEMEENTE, "gemeente"): codes,
+        }
+    )
+    return _metingen(rijen), leden, _ref(dict(zip(codes, inwoners, strict=True)))
+
+
+@settings(max_examples=30, deadline=None)
+@given(g=_gemeente(), maat=st.sampled_from(["aantal", "aandeel", "per_1000"]))
+def test_gebied_plus_rest_is_gemeente(g: dict[str, object], maat: str) -> None:
+    metingen, leden, ref = _frames(g, maat)
+    uit = aggregeer_indicator(metingen, leden, _ind(maat), referentie=ref)
+    gebied, rest, gem = (_rij(uit, c) for c in ("gebied", "gebied_rest", GEMEENTE))
+    for kolom in ("teller", "noemer"):
+        if gem[kolom] is None:
+            assert (gebied[kolom], rest[kolom]) == (None, None)
+            continue
+        assert gebied[kolom] + rest[kolom] == gem[kolom], kolom  # type: ignore[operator]
+    # dekking: the gemeente's base is the base of its two parts
+    for r in (gebied, rest, gem):
+        assert 0.0 <= r["dekking"] <= 1.0  # type: ignore[operator]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    g=_gemeente(),
+    maat=st.sampled_from(["aantal", "aandeel"]),
+    delen=st.integers(min_value=1, max_value=4),
+    data=st.data(),
+)
+def test_som_over_som_onafhankelijk_van_groepering_en_volgorde(
+    g: dict[str, object], maat: str, delen: int, data: st.DataObject
+) -> None:
+    metingen, leden, ref = _frames(g, maat)
+    codes = [_buurt(i) for i in range(int(g["n"]))]  # type: ignore[call-overload]
+    groep = data.draw(st.lists(st.integers(0, delen - 1), min_size=len(codes), max_size=len(codes)))
+    groepen: dict[tuple[str, str], list[str]] = {(GEMEENTE, "gemeente"): codes}
+    for c, k in zip(codes, groep, strict=True):
+        groepen.setdefault((f"deel{k}", "focusgebied"), []).append(c)
+    leden = _leden(groepen)
+    volgorde = data.draw(st.permutations(range(metingen.height)))
+    geschud = metingen[list(volgorde)]
+    leden_geschud = leden.sample(fraction=1.0, shuffle=True, seed=data.draw(st.integers(0, 2**16)))
+    a = aggregeer_indicator(metingen, leden, _ind(maat), referentie=ref)
+    b = aggregeer_indicator(geschud, leden_geschud, _ind(maat), referentie=ref)
+    sleutel = ["gebied_code", "peiljaar"]
+    assert a.sort(sleutel).equals(b.sort(sleutel))
+    gem = _rij(a, GEMEENTE)
+    delen_uit = a.filter(pl.col("gebied_code").str.starts_with("deel"))
+    for kolom in ("teller", "noemer"):
+        if gem[kolom] is not None:
+            assert delen_uit[kolom].fill_null(0).sum() == gem[kolom], kolom
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    g=_gemeente(),
+    maat=st.sampled_from(["aantal", "aandeel", "per_1000"]),
+    weg=st.sets(st.integers(0, 11), max_size=6),
+    drempel=st.sampled_from([0.0, 0.5, DEKKING_DREMPEL, 1.0]),
+)
+def test_dekking_tussen_nul_en_een(
+    g: dict[str, object], maat: str, weg: set[int], drempel: float
+) -> None:
+    """Also with buurten missing from the table altogether (not in metingen at all)."""
+    metingen, leden, ref = _frames(g, maat)
+    weggelaten = [_buurt(i) for i in weg]
+    metingen = metingen.filter(~pl.col("regiocode").is_in(weggelaten))
+    uit = aggregeer_indicator(metingen, leden, _ind(maat), referentie=ref, drempel=drempel)
+    assert uit.height > 0
+    assert uit["dekking"].is_between(0.0, 1.0).all(), uit
+    # a value is published only with dekking at or above the threshold
+    ok = uit.filter(pl.col("status") == "ok")
+    assert (ok["dekking"] >= drempel).all()
+    assert ok["waarde"].null_count() == 0
+    assert (
+        uit.filter(pl.col("status") != "ok")["waarde"].null_count()
+        == uit.filter(pl.col("status") != "ok").height
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(g=_gemeente(met_leeg=False), maat=st.sampled_from(["aantal", "aandeel"]), data=st.data())
+def test_onderdrukte_buurt_telt_niet_als_nul(
+    g: dict[str, object], maat: str, data: st.DataObject
+) -> None:
+    metingen, leden, ref = _frames(g, maat)
+    code = _buurt(data.draw(st.integers(0, int(g["n"]) - 1)))  # type: ignore[call-overload]
+    onderdrukt = metingen.with_columns(
+        [
+            pl.when((pl.col("regiocode") == code) & (pl.col("variabele") == "t"))
+            .then(None)
+            .otherwise(pl.col(k))
+            .alias(k)
+            for k in ("waarde", "aantal")
+        ]
+    )
+    zonder = metingen.filter(pl.col("regiocode") != code)
+    ind = _ind(maat)
+    a = aggregeer_indicator(onderdrukt, leden, ind, referentie=ref, drempel=0.0)
+    b = aggregeer_indicator(zonder, leden, ind, referentie=ref, drempel=0.0)
+    volledig = aggregeer_indicator(metingen, leden, ind, referentie=ref, drempel=0.0)
+    for gebied in ("gebied", "gebied_rest", GEMEENTE):
+        ra, rv = _rij(a, gebied), _rij(volledig, gebied)
+        if b.filter(pl.col("gebied_code") == gebied).height == 0:
+            # the suppressed buurt was the gebied's only one: nothing known, not a zero value
+            assert (ra["status"], ra["dekking"], ra["waarde"]) == ("ontbreekt", 0.0, None)
+            continue
+        rb = _rij(b, gebied)
+        assert (ra["teller"], ra["noemer"]) == (rb["teller"], rb["noemer"]), gebied
+        if rv["teller"] is None:  # the suppressed buurt was not in this gebied
+            continue
+        bevat = code in leden.filter(pl.col("gebied_code") == gebied)["regiocode"].to_list()
+        if bevat:
+            assert ra["dekking"] < rv["dekking"] or rv["dekking"] == 0, gebied  # type: ignore[operator]
+        else:
+            assert ra["dekking"] == rv["dekking"], gebied
+
+
+# -- hand cases ------------------------------------------------------------------------------------
+def _drie_buurten(
+    teller: list[float | None], noemer: list[float | None], inwoners: list[float]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    codes = [_buurt(i) for i in range(3)]
+    rijen = [_meting("t", c, t) for c, t in zip(codes, teller, strict=True)]
+    rijen += [_meting("n", c, n) for c, n in zip(codes, noemer, strict=True)]
+    rijen += [_meting("inwoners", c, i) for c, i in zip(codes, inwoners, strict=True)]
+    leden = _leden({("gebied", "focusgebied"): codes})
+    return _metingen(rijen), leden, _ref(dict(zip(codes, inwoners, strict=True)))
+
+
+def test_aandeel_is_som_over_som() -> None:
+    # buurten 10/100, 30/200, 60/700: 100/1000 = 10 %, not the mean of 10 %, 15 %, 8.57 %
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, 700], [150, 250, 900])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert (r["teller"], r["noemer"], r["dekking"]) == (100.0, 1000.0, 1.0)
+    assert r["waarde"] == pytest.approx(10.0)
+    assert r["status"] == "ok"
+    assert r["status_toelichting"] is None
+    assert r["toelichting"] is None
+    assert (r["indicator_code"], r["gebied_soort"], r["bron_tabel"]) == (
+        "test_aandeel",
+        "focusgebied",
+        TABEL,
+    )
+    per_1000 = _rij(aggregeer_indicator(m, leden, _ind("per_1000"), referentie=ref), "gebied")
+    assert per_1000["waarde"] == pytest.approx(100.0)
+
+
+def test_onderdrukt_onder_de_dekkingsdrempel_met_uitleg() -> None:
+    # buurt 3 (noemer 700 of 1000) has no teller: dekking 0.3, below 90 %
+    m, leden, ref = _drie_buurten([10, 30, None], [100, 200, 700], [150, 250, 900])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert (r["teller"], r["noemer"]) == (40.0, 300.0)
+    assert r["dekking"] == pytest.approx(0.3)
+    assert r["status"] == "onderdrukt"
+    assert r["waarde"] is None
+    assert r["status_toelichting"] == (
+        "Dekking 30.0% is lager dan de drempel van 90%: te veel van de basis ligt in buurten "
+        "zonder waarde (geheim of niet in de tabel)."
+    )
+    # with a lower threshold the same area is published, and says what is left out
+    laag = _rij(
+        aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.25), "gebied"
+    )
+    assert laag["status"] == "ok"
+    assert laag["waarde"] == pytest.approx(40 / 300 * 100)
+    assert laag["status_toelichting"] == (
+        "Dekking 30.0%: enkele buurten zonder waarde tellen niet mee (niet als nul)."
+    )
+    precies = _rij(
+        aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.3), "gebied"
+    )
+    assert precies["status"] == "ok"  # at the threshold is enough
+
+
+def test_dekking_van_de_tabel_telt_ontbrekende_buurten() -> None:
+    # buurt 3 (900 of 1300 inhabitants) is not in the table at all: dekking = 400 / 1300
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, 700], [150, 250, 900])
+    m = m.filter(pl.col("regiocode") != _buurt(2))
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0), "gebied")
+    assert r["dekking"] == pytest.approx(400 / 1300)
+    assert (r["teller"], r["noemer"]) == (40.0, 300.0)
+
+
+def test_basis_onder_het_minimum_onderdrukt() -> None:
+    m, leden, ref = _drie_buurten([1, 2, 3], [10, 20, 30], [10, 20, 30])
+    ind = _ind("aandeel", minimum_basis=61.0)
+    r = _rij(aggregeer_indicator(m, leden, ind, referentie=ref), "gebied")
+    assert r["status"] == "onderdrukt"
+    assert r["waarde"] is None
+    assert r["status_toelichting"] == (
+        "Basis kleiner dan het minimum van 61 of nul; de waarde is onbetrouwbaar en niet "
+        "gepubliceerd."
+    )
+    net = _rij(
+        aggregeer_indicator(m, leden, _ind("aandeel", minimum_basis=60.0), referentie=ref), "gebied"
+    )
+    assert net["status"] == "ok"
+    assert net["waarde"] == pytest.approx(10.0)
+
+
+def test_noemer_nul_geeft_geen_waarde() -> None:
+    m, leden, ref = _drie_buurten([0, 0, 0], [0, 0, 0], [10, 20, 30])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert r["status"] == "onderdrukt"
+    assert r["waarde"] is None
+
+
+def test_aantal_telt_op_met_dekking_op_inwoners() -> None:
+    m, leden, ref = _drie_buurten([5, None, 7], [0, 0, 0], [100, 300, 600])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aantal"), referentie=ref, drempel=0.5), "gebied")
+    assert r["teller"] == 12.0
+    assert r["dekking"] == pytest.approx(0.7)
+    assert r["waarde"] == 12.0
+    assert r["status"] == "ok"
+
+
+def test_geen_enkele_waarde_is_ontbreekt() -> None:
+    m, leden, ref = _drie_buurten([None, None, None], [1, 2, 3], [100, 300, 600])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert r["status"] == "ontbreekt"
+    assert r["dekking"] == 0.0
+    assert r["status_toelichting"] == (
+        "De bron heeft geen waarde voor de buurten/wijken van dit gebied in deze tabel."
+    )
+
+
+def test_zonder_referentiebevolking_geen_opgetelde_waarde() -> None:
+    m, leden, _ = _drie_buurten([1, 2, 3], [10, 20, 30], [10, 20, 30])
+    ref = _ref({})
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert r["status"] == "onderdrukt"
+    assert r["waarde"] is None
+    assert r["status_toelichting"].startswith("Geen referentiebevolking voor deze indeling")  # type: ignore[union-attr]
+
+
+def test_gewogen_gemiddelde_weegt_met_de_eigen_basis() -> None:
+    # scores 4.0 (basis 100) and 3.0 (basis 300): (400 + 900) / 400 = 3.25
+    codes = [_buurt(0), _buurt(1)]
+    m = _metingen(
+        [_meting("t", codes[0], 4.0, basis=100.0), _meting("t", codes[1], 3.0, basis=300.0)]
+        + [_meting("inwoners", c, 50.0) for c in codes]
+    )
+    leden = _leden({("gebied", "focusgebied"): codes})
+    r = _rij(
+        aggregeer_indicator(
+            m, leden, _ind("gewogen_gemiddelde"), referentie=_ref(dict.fromkeys(codes, 50.0))
+        ),
+        "gebied",
+    )
+    assert (r["teller"], r["noemer"]) == (1300.0, 400.0)
+    assert r["waarde"] == pytest.approx(3.25)
+
+
+def test_gepubliceerde_regio_gaat_voor_de_optelling() -> None:
+    """A wijk the source publishes itself keeps its published figure (its buurten may not add up
+    to it: rounding, residents known only at wijk level)."""
+    wijk = "WK999900"
+    codes = [_buurt(i) for i in range(2)]
+    m = _metingen(
+        [_meting("t", c, 10.0) for c in codes]
+        + [_meting("n", c, 100.0) for c in codes]
+        + [_meting("inwoners", c, 100.0) for c in codes]
+        # the wijk's own published figure: 25 of 200 (not the 20 of 200 of its buurten)
+        + [_meting("t", wijk, 25.0, "wijk"), _meting("n", wijk, 200.0, "wijk")]
+    )
+    leden = _leden({(wijk, "wijk"): codes})
+    ref = _ref(dict.fromkeys(codes, 100.0))
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), wijk)
+    assert (r["teller"], r["noemer"], r["dekking"]) == (25.0, 200.0, 1.0)
+    assert r["waarde"] == pytest.approx(12.5)
+    assert r["gebied_soort"] == "wijk"
+    assert r["toelichting"] == "Waarde zoals de bron die voor deze regio publiceert."
+    opgeteld = _rij(
+        aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, gepubliceerd_voorrang=False),
+        wijk,
+    )
+    assert (opgeteld["teller"], opgeteld["noemer"]) == (20.0, 200.0)
+    assert opgeteld["toelichting"] is None
+    # a published region without a value is suppressed by the source, not absent
+    geheim = m.with_columns(
+        waarde=pl.when(pl.col("regio_soort") == "wijk").then(None).otherwise(pl.col("waarde")),
+        aantal=pl.when(pl.col("regio_soort") == "wijk").then(None).otherwise(pl.col("aantal")),
+    )
+    g = _rij(aggregeer_indicator(geheim, leden, _ind("aandeel"), referentie=ref), wijk)
+    assert (g["status"], g["dekking"], g["waarde"]) == ("onderdrukt", 0.0, None)
+    assert g["status_toelichting"] == (
+        "De bron publiceert voor deze regio geen waarde (geheimhouding of te kleine basis)."
+    )
+
+
+def test_geen_teller_geeft_leeg_resultaat_met_schema() -> None:
+    m, leden, ref = _drie_buurten([1, 2, 3], [1, 2, 3], [1, 2, 3])
+    uit = aggregeer_indicator(m, leden, _ind("aandeel", teller="bestaat_niet"), referentie=ref)
+    assert uit.height == 0
+    assert dict(uit.schema) == RESULTAAT_SCHEMA
+
+
+def test_referentiebevolking_uit_de_vollediger_bron() -> None:
+    rijen = [_meting("inwoners", _buurt(i), 10.0 * (i + 1)) for i in range(3)]
+    andere = [{**_meting("inwoners", _buurt(0), 999.0), "bron": "cbs_bevolking_2024"}]
+    leeg = [_meting("inwoners", _buurt(5), None)]
+    gemeente = [_meting("inwoners", GEMEENTE, 1e6, "gemeente")]
+    ref = referentiebevolking(_metingen(rijen + andere + leeg + gemeente)).sort("regiocode")
+    assert ref.to_dicts() == [
+        {"indelingsjaar": JAAR, "regiocode": _buurt(i), "inwoners_ref": 10.0 * (i + 1)}
+        for i in range(3)
+    ]
+
+
+def test_dekkingbasis_hergebruikt_alleen_dezelfde_eenheden() -> None:
+    m, leden, ref = _drie_buurten([1, 2, 3], [1, 2, 3], [100, 200, 300])
+    basis = DekkingBasis(leden, ref)
+    eenheden = m.select("tabel_id", "peiljaar", "indelingsjaar", "regiocode").unique()
+    t1, a1 = basis.tabeldelen(eenheden)
+    t2, a2 = basis.tabeldelen(eenheden.reverse())
+    assert t1 is t2
+    assert a1 is a2
+    minder = eenheden.filter(pl.col("regiocode") != _buurt(2))
+    _, a3 = basis.tabeldelen(minder)
+    assert a3 is not a1
+    assert a3["_p_aanwezig"].to_list() == [300.0]
+    assert a1["_p_aanwezig"].to_list() == [600.0]
+
+
+def test_gepubliceerd_via_gemeente_geeft_de_gemeentewaarde_aan_het_gebied() -> None:
+    m = _metingen(
+        [
+            {**_meting("t", GEMEENTE, 61.5, "gemeente"), "bron": "cbs_veiligheidsmonitor"},
+            {**_meting("t", "GM0001", None, "gemeente"), "bron": "cbs_veiligheidsmonitor"},
+        ]
+    )
+    gebieden = pl.DataFrame(
+        {
+            "gebied_code": ["gebied", "gebied_rest", "elders", GEMEENTE],
+            "soort": ["focusgebied", "rest_gemeente", "focusgebied", "gemeente"],
+            "gemeentecode": [GEMEENTE, GEMEENTE, "GM0002", GEMEENTE],
+        }
+    )
+    ind = _ind("gepubliceerd", bron="cbs_veiligheidsmonitor")
+    uit = gepubliceerd_via_gemeente(m, ind, gebieden).sort("gebied_code")
+    assert uit["gebied_code"].to_list() == ["GM0001", GEMEENTE, "gebied", "gebied_rest"]
+    gebied = _rij(uit, "gebied")
+    assert (gebied["waarde"], gebied["status"], gebied["dekking"]) == (61.5, "ok", 1.0)
+    assert gebied["gebied_soort"] == "focusgebied"
+    assert gebied["toelichting"] == (
+        f"Geen gebiedsniveau: dit is de waarde van de gemeente {GEMEENTE} (de bron publiceert "
+        "alleen gemeenten en politiedistricten)."
+    )
+    eigen = _rij(uit, GEMEENTE)
+    assert eigen["gebied_soort"] == "gemeente"
+    assert eigen["toelichting"] == "Waarde zoals de bron die voor deze regio publiceert."
+    geheim = _rij(uit, "GM0001")
+    assert (geheim["waarde"], geheim["status"], geheim["dekking"]) == (None, "onderdrukt", 0.0)
+    assert geheim["status_toelichting"] == (
+        "De bron publiceert voor deze regio geen waarde (te weinig respondenten of geheim)."
+    )
+    assert dict(uit.schema) == RESULTAAT_SCHEMA
