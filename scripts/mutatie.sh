@@ -9,7 +9,10 @@
 # folder is not left behind. Only <module> is mutated; only the given (fast) test files run, and
 # per mutant mutmut runs just the tests that executed the mutated function. Prints mutmut's result
 # list and the score: killed / (killed + survived + timeout + suspicious) — "no tests" mutants are
-# counted as survived. Set MUTATIE_BEWAAR=1 to keep the clone (`mutmut show <mutant>` there).
+# counted as survived. Set MUTATIE_BEWAAR=1 to keep the clone (`mutmut show <mutant>` there),
+# MUTATIE_FUNCTIES="*aggregeer_indicator* *_status*" to mutate only those functions (mutant-name
+# globs), MUTATIE_PROCESSEN=2 for two workers. NPLV_MUTATIE=1 is set for the tests: property tests
+# then draw fewer examples (every surviving mutant runs them all).
 set -eu
 if [ $# -lt 2 ]; then
     echo "gebruik: sh scripts/mutatie.sh <module.py> <testbestand>..." >&2
@@ -45,12 +48,13 @@ cd "$WERK/nplv"
     echo "    -x"
     echo "    -q"
 } >setup.cfg
-echo "== mutmut: $MODULE tegen $* (clone van $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))"
-nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:-1}" >mutmut.log 2>&1 || {
-    tail -40 mutmut.log
+echo "== mutmut: $MODULE ${MUTATIE_FUNCTIES:-} tegen $* (clone van $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))"
+# shellcheck disable=SC2086 # MUTATIE_FUNCTIES is a list of globs, split on purpose
+NPLV_MUTATIE=1 nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:-1}" ${MUTATIE_FUNCTIES:-} >mutmut.log 2>&1 || {
+    tail -c 4000 mutmut.log
     exit 1
 }
-tail -3 mutmut.log
+grep -o "[0-9.]* mutations/second" mutmut.log || true
 "$BIN/mutmut" results --all true >resultaten.txt 2>&1 || true
 grep -v ": killed$" resultaten.txt || true
 "$BIN/python" - resultaten.txt <<'EOF'
