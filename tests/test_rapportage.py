@@ -78,12 +78,14 @@ def test_elke_waarde_in_het_werkboek_is_de_duckdb_waarde(gebouwd: Path) -> None:
     con = _db(gebouwd)
     tabellen = _tabellen(con)
     waarden: dict[tuple[str, str, int], tuple[str, float | None]] = {}
-    if "monitor.indicatorwaarden" in tabellen:
-        for g, i, j, s, w in con.sql(
-            "select gebied_code, indicator_code, peiljaar, status, waarde from monitor.indicatorwaarden "
-            "where gebied_code in (select gebied_code from ref.gebieden)"
-        ).fetchall():
-            waarden[(g, i, j)] = (s, w)
+    # Both tables must be there: a missing one is a failure, not a check silently left out.
+    assert {"monitor.indicatorwaarden", "realisatie.regelingen_cijfers"} <= tabellen
+    for g, i, j, s, w in con.sql(
+        "select gebied_code, indicator_code, peiljaar, status, waarde from monitor.indicatorwaarden "
+        "where gebied_code in (select gebied_code from ref.gebieden)"
+    ).fetchall():
+        waarden[(g, i, j)] = (s, w)
+    assert waarden
     namen = {
         r[0]
         for r in con.sql(
@@ -124,42 +126,54 @@ def test_elke_waarde_in_het_werkboek_is_de_duckdb_waarde(gebouwd: Path) -> None:
     overzicht = {k for k in waarden if k[0] in {"alle_focusgebieden", "NL00"}}
     assert vergeleken >= len(overzicht)
 
-    if "realisatie.regelingen_cijfers" in tabellen:
-        gepubliceerd = sorted(
-            (g, m, j, lo, hi)
-            for g, m, j, lo, hi in con.sql(
-                "select gebied_code, maat, peiljaar, waarde_min, waarde_max from realisatie.regelingen_cijfers"
-            ).fetchall()
+    gepubliceerd = sorted(
+        (g, m, j, lo, hi)
+        for g, m, j, lo, hi in con.sql(
+            "select gebied_code, maat, peiljaar, waarde_min, waarde_max from realisatie.regelingen_cijfers"
+        ).fetchall()
+    )
+    ws = wb["Realisatie regelingen"]
+    rijen = list(ws.iter_rows(min_row=excel.EERSTE_RIJ + 1, values_only=True))
+    in_blad = sorted(
+        (
+            r[1],
+            r[5],
+            int(r[8]),
+            None if r[9] == "ontbreekt" else r[9],
+            None if r[10] == "ontbreekt" else r[10],
         )
-        ws = wb["Realisatie regelingen"]
-        rijen = list(ws.iter_rows(min_row=excel.EERSTE_RIJ + 1, values_only=True))
-        in_blad = sorted(
-            (
-                r[1],
-                r[5],
-                int(r[8]),
-                None if r[9] == "ontbreekt" else r[9],
-                None if r[10] == "ontbreekt" else r[10],
-            )
-            for r in rijen
-        )
-        assert in_blad == gepubliceerd
+        for r in rijen
+    )
+    assert gepubliceerd
+    assert in_blad == gepubliceerd
     con.close()
 
 
-_EXTERN = re.compile(r"https?://|<script|<link|@import|<iframe|<object|<embed", re.IGNORECASE)
+_EXTERN = re.compile(r"<script|<link|@import|<iframe|<object|<embed|<img", re.IGNORECASE)
 _VERWIJZING = re.compile(r"""\b(?:src|href|xlink:href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)", re.IGNORECASE)
+#: The only addresses outside the folder: CBS tables on StatLine, as plain hyperlinks.
+_STATLINE = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/"
 
 
-def test_html_verwijst_nergens_naar_buiten(gebouwd: Path) -> None:
-    bestanden = sorted((gebouwd / "rapportage" / "nieuwste").glob("*.html"))
+def test_html_laadt_niets_van_buiten(gebouwd: Path) -> None:
+    """Self-contained: nothing is loaded (no script, stylesheet, image or font); a link goes to an
+    anchor, another page of the same folder, a data: URI (the CSV) or a CBS table on StatLine."""
+    map_ = gebouwd / "rapportage" / "nieuwste"
+    bestanden = sorted(map_.glob("*.html"))
     assert len(bestanden) == 21
     for pad in bestanden:
         tekst = pad.read_text(encoding="utf-8")
         assert not _EXTERN.search(tekst), (pad.name, _EXTERN.search(tekst))
-        for doel in _VERWIJZING.findall(tekst) + _CSS_URL.findall(tekst):
-            assert doel.startswith(("#", "data:")), (pad.name, doel)
+        assert " src=" not in tekst, pad.name
+        assert not _CSS_URL.findall(tekst), pad.name
+        for doel in _VERWIJZING.findall(tekst):
+            if doel.startswith(("#", "data:", _STATLINE)):
+                continue
+            assert (map_ / doel.partition("#")[0]).is_file(), (pad.name, doel)
+        assert re.findall(r"https?://[^\s\"'<]+", tekst) == [
+            u for u in re.findall(r'href="(https?://[^"]+)"', tekst)
+        ], pad.name  # any URL in the page is a StatLine link
         assert (
             "Bron: CBS, Politie, BZK/VRO (Leefbaarometer), RIVM — CC BY 4.0 waar van toepassing"
             in tekst

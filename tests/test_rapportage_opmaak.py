@@ -1,4 +1,4 @@
-"""Dutch number formatting and the deviation colours of the report (pure functions)."""
+"""Dutch number formatting of the report (pure functions; the colour rule: test_rapportage_kleur)."""
 
 from __future__ import annotations
 
@@ -42,14 +42,6 @@ def test_waarde_met_eenheid() -> None:
 def test_excel_formaat() -> None:
     assert opmaak.excel_formaat("%") == '#,##0.0"%"'
     assert opmaak.excel_formaat("woningen", 2500) == "#,##0"
-
-
-def test_afwijking_met_en_zonder_richting() -> None:
-    assert opmaak.afwijking(12.0, 10.0, "lager_beter").sleutel == "veel_slechter"
-    assert opmaak.afwijking(10.5, 10.0, "hoger_beter").sleutel == "beter"
-    assert opmaak.afwijking(10.1, 10.0, "hoger_beter").sleutel == "gelijk"
-    assert opmaak.afwijking(12.0, 10.0, None).sleutel == "hoger"
-    assert opmaak.afwijking(None, 10.0, None).sleutel == "geen"
 
 
 def test_kloof_tekst_leest_het_oordeel_en_rekent_niet_opnieuw() -> None:

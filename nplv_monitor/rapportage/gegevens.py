@@ -16,6 +16,9 @@ import polars as pl
 from nplv_monitor import validatie
 from nplv_monitor.db import lees, verbind
 from nplv_monitor.errors import NplvFout
+from nplv_monitor.rapportage import retouren
+from nplv_monitor.rapportage.kleur import Kleurregel
+from nplv_monitor.rapportage.retouren import Retourstand
 
 ACTIELIJNEN = ["integraal", "fysiek", "meedoen", "veiligheid", "proces"]
 FAMILIES = ["context", "gebiedseffect", "gebiedsrealisatie"]
@@ -61,6 +64,14 @@ class Publicatie:
     realisatie: pl.DataFrame  # published scheme figures (may be empty)
     lbm_klassen: dict[str, int | None] = field(default_factory=dict)  # buurtcode → kscore 2024
     buurtgeometrie: list[tuple[str, str, str]] | None = None  # (bu_code, bu_naam, geojson)
+    #: The one colour rule (kleur.py), with the spreads among all wijken of this publication.
+    kleurregel: Kleurregel = field(default_factory=Kleurregel)
+    #: The return tracker and the answers in force per area (retouren.py).
+    retourstand: Retourstand | None = None
+    #: CBS table id → title (bron.cbs_tabellen).
+    cbs_titels: dict[str, str] = field(default_factory=dict)
+    #: Inhabitants per buurt of the focus areas' gemeenten (the map).
+    inwoners: dict[str, float] = field(default_factory=dict)
 
     # -- convenience ----------------------------------------------------------------------
     def gebied_naam(self, code: str) -> str:
@@ -144,12 +155,27 @@ def _indicatoren(
     richting = _eerste(kol, ["richting", "gewenste_richting", "beter"])
     kern = _eerste(kol, ["kern", "kernindicator", "hoofdindicator", "headline"])
     omschr = _eerste(kol, ["omschrijving", "beschrijving", "definitie"])
+    # Columns the definitions section shows when the catalogue has them.
+    extra = ", ".join(
+        f"{k if k in kol else 'null'}::varchar as {alias}"
+        for k, alias in (
+            ("bron", "bron"),
+            ("bron_tabellen", "bron_tabellen"),
+            ("maat", "maat"),
+            ("thema", "thema"),
+            ("kader_item", "kader_item"),
+            ("definitiebreuk", "catalogus_definitiebreuk"),
+            ("precisie", "precisie"),
+            ("teller", "teller"),
+            ("noemer", "noemer"),
+        )
+    )
     cat = lees(
         con,
         f"select {code} as indicator_code, {naam}::varchar as naam, "
         f"{richting + '::varchar' if richting else 'null::varchar'} as richting, "
         f"{kern + '::boolean' if kern else 'true'} as kern, "
-        f"{omschr + '::varchar' if omschr else 'null::varchar'} as omschrijving "
+        f"{omschr + '::varchar' if omschr else 'null::varchar'} as omschrijving, {extra} "
         "from monitor.indicatoren",
     )
     return uit_waarden.join(cat, on="indicator_code", how="left").with_columns(
@@ -162,6 +188,33 @@ def _realisatie(con: duckdb.DuckDBPyConnection, relaties: set[str]) -> pl.DataFr
     if "realisatie.regelingen_cijfers" in relaties:
         return lees(con, "select * from realisatie.regelingen_cijfers")
     return pl.DataFrame()
+
+
+def _cbs_titels(con: duckdb.DuckDBPyConnection, relaties: set[str]) -> dict[str, str]:
+    """CBS table id → its title (bron.cbs_tabellen), for captions and the definitions."""
+    if "bron.cbs_tabellen" not in relaties:
+        return {}
+    return {
+        str(t): str(n)
+        for t, n in con.sql("select tabel_id, titel from bron.cbs_tabellen").fetchall()
+        if t and n
+    }
+
+
+def _inwoners(
+    con: duckdb.DuckDBPyConnection, relaties: set[str], gemeenten: list[str]
+) -> dict[str, float]:
+    """Inhabitants per buurt (bron.bevolking_buurt_2024): the map mutes non-residential buurten."""
+    if "bron.bevolking_buurt_2024" not in relaties:
+        return {}
+    return {
+        str(c).strip(): float(n)
+        for c, n in con.sql(
+            "select buurtcode, inwoners from bron.bevolking_buurt_2024 "
+            "where substr(trim(buurtcode), 3, 4) in (select unnest(?)) and inwoners is not null",
+            params=[gemeenten],
+        ).fetchall()
+    }
 
 
 def laad(pad: Path) -> Publicatie:
@@ -216,8 +269,8 @@ def laad(pad: Path) -> Publicatie:
                 ).fetchall():
                     lbm[str(c).strip()] = None if k is None else int(k)
         geometrie = None
+        gms = [g[2:6] for g in gebieden["gemeentecode"].drop_nulls().unique().to_list()]
         if "bron.leefbaarometer_buurtgeometrie" in relaties:
-            gms = [g[2:6] for g in gebieden["gemeentecode"].drop_nulls().unique().to_list()]
             geometrie = [
                 (str(a), str(b), str(c))
                 for a, b, c in con.sql(
@@ -238,4 +291,8 @@ def laad(pad: Path) -> Publicatie:
             realisatie=_realisatie(con, relaties),
             lbm_klassen=lbm,
             buurtgeometrie=geometrie,
+            kleurregel=Kleurregel.uit_verbinding(con),
+            retourstand=retouren.uit_verbinding(con) if "ref.gebieden" in relaties else None,
+            cbs_titels=_cbs_titels(con, relaties),
+            inwoners=_inwoners(con, relaties, gms),
         )

@@ -69,6 +69,8 @@ class Staaf:
     rol: str  # focusgebied / gemeente / rest_gemeente / alle_focusgebieden / nederland
     waarde: float | None
     status: str = "ok"
+    #: Fill: the class colour of the one colour rule (kleur.py), given by the caller.
+    kleur: str = "#ffffff"
 
 
 def vergelijking(
@@ -76,25 +78,22 @@ def vergelijking(
     *,
     eenheid: str | None,
     titel: str,
-    richting: str | None = None,
     breedte: int = 300,
 ) -> Spec:
-    """Horizontal bars: area, gemeente, rest, Nederland; colour = deviation from Nederland.
+    """Horizontal bars: area, gemeente, rest, Nederland; colour = the class of the colour rule.
 
     A withheld value gets no bar but the text 'onderdrukt' where the bar would be, so it is never
     silently absent.
     """
-    nl = next((s.waarde for s in staven if s.rol == "nederland"), None)
     rijen = []
     for i, s in enumerate(staven):
-        klasse = opmaak.afwijking(s.waarde, nl, richting) if s.rol != "nederland" else None
         rijen.append(
             {
                 "volgorde": i,
                 "gebied": s.gebied,
                 "waarde": s.waarde,
                 "label": opmaak.waarde(s.waarde, eenheid) if s.waarde is not None else s.status,
-                "kleur": NEDERLAND_STAAF if klasse is None else klasse.kleur,
+                "kleur": NEDERLAND_STAAF if s.rol == "nederland" else s.kleur,
                 "rand": "#555555",
             }
         )
@@ -154,10 +153,17 @@ def trend(
     eenheid: str | None,
     titel: str,
     basisjaar: int | None = None,
+    breuken: Sequence[int] = (),
     breedte: int = 300,
     hoogte: int = 160,
 ) -> Spec:
-    """Lines per comparison area over peiljaar; the baseline year marked with a dashed rule."""
+    """Lines per comparison area over peiljaar; the baseline year marked with a dashed rule.
+
+    ``breuken``: peiljaren whose value is not comparable with the years before (a definition or
+    territory break, ``definitiebreuk``): the line stops before such a year and starts again at
+    it, and a dotted rule labelled "breuk" stands between the two years.
+    """
+    breuken = sorted(set(breuken))
     rijen = [
         {
             "gebied": p.gebied,
@@ -165,6 +171,8 @@ def trend(
             "peiljaar": p.peiljaar,
             "waarde": p.waarde,
             "label": opmaak.waarde(p.waarde, eenheid),
+            # The segment: lines are drawn per area and segment, so they never cross a break.
+            "reeks": f"{p.gebied}|{sum(1 for b in breuken if p.peiljaar >= b)}",
         }
         for p in punten
         if p.waarde is not None
@@ -212,8 +220,9 @@ def trend(
         ),
     }
     data = {"values": rijen}
+    lijn = {**encoding, "detail": veld("reeks", "nominal")}
     lagen: list[Spec] = [
-        {"data": data, "mark": {"type": "line", "strokeWidth": 2}, "encoding": encoding},
+        {"data": data, "mark": {"type": "line", "strokeWidth": 2}, "encoding": lijn},
         {
             "data": data,
             "mark": {"type": "point", "filled": True, "size": 40},
@@ -227,6 +236,33 @@ def trend(
             "encoding": {"x": veld("peiljaar", "quantitative", scale=x_schaal)},
         }
         lagen.insert(0, regel)
+    vorige = {b: max((j for j in jaren if j < b), default=None) for b in breuken}
+    tussen = [(b + v) / 2 for b, v in vorige.items() if v is not None]
+    if tussen:
+        lagen.append(
+            {
+                "data": {"values": [{"peiljaar": x, "tekst": "breuk"} for x in tussen]},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": "#9c0006", "strokeDash": [2, 2]},
+                        "encoding": {"x": veld("peiljaar", "quantitative", scale=x_schaal)},
+                    },
+                    {
+                        "mark": {
+                            "type": "text",
+                            "color": "#9c0006",
+                            "fontSize": 10,
+                            "y": 0,
+                            "dy": -4,
+                        },
+                        "encoding": {
+                            "x": veld("peiljaar", "quantitative", scale=x_schaal),
+                            "text": veld("tekst", "nominal"),
+                        },
+                    },
+                ],
+            }
+        )
     return spec({"layer": lagen, "height": hoogte, "title": titel, "width": breedte})
 
 

@@ -1,7 +1,15 @@
-"""Self-contained HTML reports: one overview per edition, one per focus area.
+"""HTML reports: one overview per edition, one per focus area.
 
-Nothing is fetched when the file is opened: the style is inline, charts and the map are inline SVG
-(altair → vl-convert), there is no script and no font download. Links are in-page anchors only.
+Nothing is fetched when a file is opened: the style is inline, charts (Vega-Lite → vl-convert) and
+maps (kaart.py) are inline SVG, there is no script and no font download, and each page carries its
+own figures as a CSV ``data:`` URI. Links go to in-page anchors, to the other pages of the same
+folder (overview ↔ area pages ↔ the definitions on the overview), and — as plain hyperlinks, never
+loaded — to a CBS table's page on StatLine.
+
+Each page reads top-down: "In één oogopslag" (the headline gebiedseffect indicators per actielijn:
+value, Nederland, gap, change since the basisjaar with the engine's verdict ``kloof_wordt``), the
+actielijn tables with their trend columns and charts, then what is missing (said once, per cause,
+with the route that fills it), realisatie and returns, the map, and the definitions.
 """
 
 from __future__ import annotations
@@ -17,7 +25,18 @@ import jinja2
 import polars as pl
 
 from nplv_monitor import __version__
-from nplv_monitor.rapportage import grafieken, kaart, opmaak, teksten, weergave
+from nplv_monitor.rapportage import (
+    definities,
+    download,
+    grafieken,
+    kaart,
+    kleur,
+    ontbrekend,
+    opmaak,
+    retouren,
+    teksten,
+    weergave,
+)
 from nplv_monitor.rapportage.gegevens import (
     ACTIELIJN_NAMEN,
     ACTIELIJNEN,
@@ -39,7 +58,6 @@ VOORTGANG_PAREN = [
         "Volkshuisvestingsfonds (derde tranche): toegekend van aangevraagd",
     ),
 ]
-_LEGENDA = ["veel_beter", "beter", "gelijk", "slechter", "veel_slechter", "hoger", "lager", "geen"]
 
 
 def _omgeving() -> jinja2.Environment:
@@ -54,10 +72,10 @@ def _omgeving() -> jinja2.Environment:
 
 @dataclass
 class Figuur:
-    """A chart: its Vega-Lite spec, caption, and (after :func:`schrijf_html` rendered every
-    figure in one batch) its inline SVG."""
+    """A chart or map: its Vega-Lite spec (None for a map drawn as SVG directly), caption, and
+    (after :func:`schrijf_html` rendered every spec in one batch) its inline SVG."""
 
-    spec: grafieken.Spec
+    spec: grafieken.Spec | None
     onderschrift: str
     svg: str = ""
 
@@ -81,50 +99,6 @@ def _veilig(tekst: str) -> str:
     return re.sub(r"[^0-9A-Za-z_-]+", "-", tekst).strip("-") or "editie"
 
 
-def _bron_tekst(r: dict[str, Any]) -> str:
-    tabel, vermelding = str(r.get("bron_tabel") or ""), str(r.get("bron_vermelding") or "")
-    if vermelding and tabel in vermelding:
-        return vermelding
-    return f"{tabel} ({vermelding})" if vermelding else tabel
-
-
-def _bronnen(rijen: Sequence[dict[str, Any]]) -> str:
-    per_bron: dict[str, set[int]] = {}
-    for r in rijen:
-        per_bron.setdefault(_bron_tekst(r), set()).add(int(r["peiljaar"]))
-    return "; ".join(
-        f"{b}, peiljaar {', '.join(str(j) for j in sorted(js))}"
-        for b, js in sorted(per_bron.items())
-    )
-
-
-def _cel(r: dict[str, Any] | None, nl: float | None, richting: str | None) -> dict[str, str]:
-    if r is None:
-        return {
-            "status": "ontbreekt",
-            "tekst": "niet berekend",
-            "titel": "geen rij in de publicatie",
-            "kleur": "",
-            "tekstkleur": "",
-        }
-    if r["status"] != "ok" or r["waarde"] is None:
-        return {
-            "status": r["status"],
-            "tekst": r["status"],
-            "titel": r.get("status_toelichting") or "",
-            "kleur": "",
-            "tekstkleur": "",
-        }
-    k = opmaak.afwijking(r["waarde"], nl, richting)
-    return {
-        "status": "ok",
-        "tekst": opmaak.waarde(r["waarde"], r["eenheid"]),
-        "titel": k.label,
-        "kleur": k.kleur,
-        "tekstkleur": k.tekst,
-    }
-
-
 def _woordkeuze_en_toelichting(r: dict[str, Any]) -> list[str]:
     """The publication's wording ('ongeveer', 'ruim') and note, without saying it twice."""
     woord, toel = r.get("woordkeuze"), r.get("toelichting")
@@ -133,41 +107,15 @@ def _woordkeuze_en_toelichting(r: dict[str, Any]) -> list[str]:
     return [str(t) for t in (woord, toel) if t]
 
 
-def _actielijn(
-    anker: str, rijen: list[dict[str, Any]], bron_rijen: list[dict[str, Any]], figuren: list[Figuur]
-) -> dict[str, Any]:
-    """One actielijn section of a page: its table rows, sources line and charts."""
-    return {
-        "anker": anker,
-        "naam": ACTIELIJN_NAMEN[anker],
-        "rijen": rijen,
-        "bronnen": _bronnen(bron_rijen),
-        "figuren": figuren,
-    }
+def _ok(r: dict[str, Any] | None) -> bool:
+    return r is not None and r["status"] == "ok" and r["waarde"] is not None
 
 
-def _te_tonen(actielijnen: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The framework's three actielijnen always get a section (an empty one says so); the
-    integraal line only when it has rows."""
-    return [
-        a for a in actielijnen if a["rijen"] or a["anker"] in {"fysiek", "meedoen", "veiligheid"}
-    ]
-
-
-def _toelichting(paren: Sequence[tuple[str, dict[str, Any] | None]]) -> str:
-    """Why values are withheld or missing, grouped so one reason is said once; plus the note on
-    the first (own) area's published value, which can matter (e.g. 'value of the gemeente')."""
-    redenen: dict[str, list[str]] = {}
-    for naam, r in paren:
-        if r is None or r["status"] == "ok":
-            continue
-        reden = f"{r['status']}: {r.get('status_toelichting') or 'geen reden opgegeven'}"
-        redenen.setdefault(reden, []).append(naam)
-    delen = [f"{', '.join(namen)} {reden}" for reden, namen in redenen.items()]
-    eerste = paren[0][1] if paren else None
-    if eerste is not None and eerste["status"] == "ok" and eerste.get("toelichting"):
-        delen.insert(0, f"{paren[0][0]}: {eerste['toelichting']}")
-    return "; ".join(delen)
+def _jaren_tekst(jaren: set[int] | list[int]) -> str:
+    js = sorted(set(jaren))
+    if len(js) > 2 and js == list(range(js[0], js[-1] + 1)):
+        return f"{js[0]}–{js[-1]}"
+    return ", ".join(str(j) for j in js)
 
 
 class _Rapport:
@@ -184,95 +132,334 @@ class _Rapport:
         for g, c, j in sorted(self.idx):
             jaren.setdefault((g, c), []).append(j)
         self._jaren_idx = jaren
+        self.aantal_focus = pub.focusgebieden().height
+        self.overzicht_bestand = bestandsnaam_overzicht(pub.editie)
 
-    # -- shared pieces ------------------------------------------------------------------------
-    def _basis(self, titel: str, ondertitel: str) -> dict[str, Any]:
+    # -- sources --------------------------------------------------------------------------
+    def bron_tekst(self, r: dict[str, Any]) -> str:
+        """The exact source table of a value: the CBS table's title and id, else the engine's
+        attribution (bron_vermelding) or the table/file itself."""
+        tabel = str(r.get("bron_tabel") or "")
+        titel = self.pub.cbs_titels.get(tabel)
+        if titel:
+            return f"{titel} ({tabel})"
+        vermelding = str(r.get("bron_vermelding") or "")
+        if vermelding and tabel in vermelding:
+            return vermelding
+        return f"{vermelding} ({tabel})" if vermelding else tabel
+
+    def bronnen(self, rijen: Sequence[dict[str, Any]]) -> str:
+        """'Kerncijfers wijken en buurten 2024 (85984NED), peiljaar 2024; …' for the rows given."""
+        per_bron: dict[str, set[int]] = {}
+        for r in rijen:
+            per_bron.setdefault(self.bron_tekst(r), set()).add(int(r["peiljaar"]))
+        return "; ".join(
+            f"{b}, peiljaar {_jaren_tekst(js)}" for b, js in sorted(per_bron.items()) if b
+        )
+
+    # -- cells ----------------------------------------------------------------------------
+    def cel(self, r: dict[str, Any] | None, nl: dict[str, Any] | None) -> dict[str, Any]:
+        """A value cell coloured by the one colour rule (kleur.py)."""
+        if r is None:
+            return {
+                "status": "ontbreekt",
+                "tekst": "–",
+                "titel": "geen rij in de publicatie",
+                "kleur": "",
+                "tekstkleur": "",
+                "sleutel": "geen",
+                "score": "",
+            }
+        if not _ok(r):
+            return {
+                "status": r["status"],
+                "tekst": r["status"],
+                "titel": r.get("status_toelichting") or "",
+                "kleur": "",
+                "tekstkleur": "",
+                "sleutel": "geen",
+                "score": "",
+            }
+        nlw = nl["waarde"] if _ok(nl) else None  # type: ignore[index]
+        o = self.pub.kleurregel.oordeel(r["indicator_code"], r["peiljaar"], r["waarde"], nlw)
+        if r["gebied_soort"] == "nederland":
+            o = kleur.Oordeel(kleur.KLASSEN["geen"], None, "Nederland: de maatstaf")
         return {
-            "titel": titel,
-            "ondertitel": ondertitel,
-            "versie": __version__,
-            "attributie": teksten.ATTRIBUTIE,
-            "licentie": teksten.LICENTIE,
-            "bestand": self.pub.pad.name,
-            "editie": self.pub.editie,
-            "gepubliceerd": self.pub.gepubliceerd,
-            "gemaakt": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "klassen": [opmaak.KLASSEN[k] for k in _LEGENDA],
+            "status": "ok",
+            "sleutel_rij": f"{r['gebied_code']}|{r['indicator_code']}|{r['peiljaar']}",
+            "tekst": opmaak.waarde(r["waarde"], r["eenheid"]),
+            "titel": o.uitleg,
+            "kleur": o.klasse.kleur if o.klasse.sleutel != "geen" else "",
+            "tekstkleur": o.klasse.tekst if o.klasse.sleutel != "geen" else "",
+            "sleutel": o.klasse.sleutel,
+            "score": "" if o.score is None else repr(o.score),
         }
 
-    def _jaren(self, gebied: str, code: str) -> list[int]:
+    def trend(self, r: dict[str, Any]) -> dict[str, Any]:
+        """Basisjaar, change since then and the engine's gap verdict for one row."""
+        e = r["eenheid"]
+        basis = r.get("basisjaar")
+        breuk = bool(r.get("definitiebreuk"))
+        verandering = opmaak.verschil(r.get("verandering_sinds_basis"), e)
+        if r.get("verandering_significant") is not None and r.get("verandering_sinds_basis"):
+            verandering += (
+                " (significant)" if r["verandering_significant"] else " (niet significant)"
+            )
+        kloof = opmaak.kloof_tekst(r.get("kloof_wordt")) if basis else "–"
+        if r.get("gebied_soort") == "nederland":
+            kloof = "–"
+        return {
+            "basisjaar": basis or "–",
+            "verandering": verandering,
+            "kloof": kloof,
+            "kloof_sleutel": r.get("kloof_wordt") or "",
+            "breuk": breuk,
+        }
+
+    def noot(self, r: dict[str, Any]) -> str:
+        """What a reader must know about one value: whose value it is, how many areas it counts."""
+        delen = []
+        niveau = r.get("waarde_niveau")
+        if niveau and niveau != "gebied":
+            delen.append(f"waarde van de {niveau}, niet van het gebied zelf")
+        if r.get("gebied_soort") == "alle_focusgebieden" and r.get("aantal_gebieden"):
+            totaal = r.get("aantal_gebieden_totaal") or self.aantal_focus
+            delen.append(f"{r['aantal_gebieden']} van {totaal} gebieden")
+        if r.get("definitiebreuk"):
+            delen.append("definitiebreuk: niet vergelijkbaar met de jaren ervoor")
+        if r.get("marge") is not None:
+            delen.append(f"marge ± {opmaak.waarde(r['marge'], r['eenheid'])}")
+        if r.get("toelichting") and r.get("familie") == "gebiedsrealisatie":
+            delen.append(str(r["toelichting"]))
+        return "; ".join(delen)
+
+    # -- selection ------------------------------------------------------------------------
+    def jaren(self, gebied: str, code: str) -> list[int]:
         return self._jaren_idx.get((gebied, code), [])
 
-    def _laatste(self, gebied: str, code: str) -> int | None:
-        alle = self._jaren(gebied, code)
-        ok = [j for j in alle if self.idx[(gebied, code, j)]["status"] == "ok"]
-        kandidaten = ok or alle
-        return kandidaten[-1] if kandidaten else None
+    def laatste_ok(self, gebied: str, code: str) -> int | None:
+        ok = [j for j in self.jaren(gebied, code) if _ok(self.idx[(gebied, code, j)])]
+        return ok[-1] if ok else None
 
-    def _indicatoren(self, actielijn: str, families: Sequence[str]) -> list[dict[str, Any]]:
+    def indicatoren(self, actielijn: str | None, families: Sequence[str]) -> list[dict[str, Any]]:
         sel = [
-            i for i in self.ind.values() if i["actielijn"] == actielijn and i["familie"] in families
+            i
+            for i in self.ind.values()
+            if (actielijn is None or i["actielijn"] == actielijn) and i["familie"] in families
         ]
         volg = {f: n for n, f in enumerate(families)}
-        return sorted(
-            sel, key=lambda i: (volg[i["familie"]], not i.get("kern"), i["indicator_code"])
-        )
+        return sorted(sel, key=lambda i: (volg[i["familie"]], str(i["naam"])))
 
-    def _figuur(
-        self, code: str, gebieden: Sequence[tuple[str, str, str]], titel_gebied: str
+    def ontbrekend(self, gebied: str, families: Sequence[str]) -> list[ontbrekend.Oorzaak]:
+        """Indicators without a published value for ``gebied`` (at all, or in their newest
+        peiljaar), each once, grouped per cause."""
+        rijen = []
+        for a in ACTIELIJNEN:
+            for i in self.indicatoren(a, families):
+                code = i["indicator_code"]
+                jaren = self.jaren(gebied, code)
+                if not jaren:
+                    continue
+                laatste = self.idx[(gebied, code, jaren[-1])]
+                if _ok(laatste):
+                    continue
+                ok = self.laatste_ok(gebied, code)
+                label = f"{i['naam']} ({laatste['peiljaar']}"
+                label += f"; wel {ok})" if ok else ")"
+                rijen.append((label, laatste))
+        return ontbrekend.groepeer(rijen)
+
+    # -- figures --------------------------------------------------------------------------
+    def figuur(
+        self, code: str, gebieden: Sequence[tuple[str, str, str]], wie: str
     ) -> Figuur | None:
-        """Trend when there are ≥ 2 peiljaren, else comparison bars for the one peiljaar."""
+        """A trend when the page's own area has ≥ 2 peiljaren with a value, comparison bars when it
+        has one; no figure at all without a value (never an empty chart)."""
         i = self.ind[code]
         hoofd = gebieden[0][0]
-        jaren = self._jaren(hoofd, code)
-        rijen = [
-            self.idx[(g, code, j)]
-            for g, _, _ in gebieden
-            for j in jaren
-            if (g, code, j) in self.idx
-        ]
-        if not rijen:
-            return None
-        titel = str(i["naam"])
         eenheid = i["eenheid"]
-        ok_jaren = sorted(
-            {r["peiljaar"] for r in rijen if r["status"] == "ok" and r["gebied_code"] == hoofd}
-        )
+        ok_jaren = [j for j in self.jaren(hoofd, code) if _ok(self.idx[(hoofd, code, j)])]
+        if not ok_jaren:
+            return None
         if len(ok_jaren) >= 2:
+            rijen = [
+                self.idx[(g, code, j)]
+                for g, _, _ in gebieden
+                for j in self.jaren(hoofd, code)
+                if (g, code, j) in self.idx and _ok(self.idx[(g, code, j)])
+            ]
             punten = [
-                grafieken.Punt(
-                    naam, soort, r["peiljaar"], r["waarde"] if r["status"] == "ok" else None
-                )
+                grafieken.Punt(naam, soort, r["peiljaar"], r["waarde"])
                 for g, soort, naam in gebieden
                 for r in rijen
                 if r["gebied_code"] == g
             ]
-            basisjaar = next((r["basisjaar"] for r in rijen if r.get("basisjaar")), None)
-            chart: grafieken.Spec = grafieken.trend(
-                punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar
+            eigen = [self.idx[(hoofd, code, j)] for j in ok_jaren]
+            basisjaar = next((r["basisjaar"] for r in reversed(eigen) if r.get("basisjaar")), None)
+            breuken = sorted({r["peiljaar"] for r in rijen if r.get("definitiebreuk")})
+            titel = f"{i['naam']}, {ok_jaren[0]}–{ok_jaren[-1]}"
+            chart = grafieken.trend(
+                punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar, breuken=breuken
             )
             extra = f" Stippellijn: basisjaar {basisjaar}." if basisjaar else ""
+            if breuken:
+                extra += (
+                    f" Rode stippellijn: definitiebreuk vóór {', '.join(map(str, breuken))}; "
+                    "de lijnen zijn daar onderbroken."
+                )
         else:
-            jaar = self._laatste(hoofd, code)
+            jaar = ok_jaren[-1]
+            rijen = []
             staven = []
+            nl = self.idx.get(("NL00", code, jaar))
             for g, soort, naam in gebieden:
-                r = self.idx.get((g, code, jaar)) if jaar is not None else None
+                r = self.idx.get((g, code, jaar))
+                if _ok(r):
+                    assert r is not None
+                    rijen.append(r)
                 staven.append(
                     grafieken.Staaf(
                         naam,
                         soort,
-                        r["waarde"] if r and r["status"] == "ok" else None,
+                        r["waarde"] if r is not None and _ok(r) else None,
                         r["status"] if r else "niet berekend",
+                        kleur=self.cel(r, nl)["kleur"] or "#ffffff",
                     )
                 )
-            chart = grafieken.vergelijking(
-                staven, eenheid=eenheid, titel=titel, richting=i.get("richting")
-            )
+            titel = f"{i['naam']}, {jaar}"
+            chart = grafieken.vergelijking(staven, eenheid=eenheid, titel=titel)
             extra = ""
-        onderschrift = f"{titel_gebied}. Bron: {_bronnen(rijen)}.{extra}"
+        onderschrift = f"{wie}. Bron: {self.bronnen(rijen)}.{extra}"
         return Figuur(chart, onderschrift)
 
-    def _realisatie(self, gebied: str | None) -> dict[str, Any]:
+    # -- scorecard ------------------------------------------------------------------------
+    def oogopslag(self, gebied: str, naam: str) -> list[dict[str, Any]]:
+        """Per actielijn the headline gebiedseffect indicators (teksten.KERNINDICATOREN) with a
+        published value for ``gebied``."""
+        blokken = []
+        for a, codes in teksten.KERNINDICATOREN.items():
+            rijen: list[dict[str, Any]] = []
+            for code in codes:
+                if code not in self.ind or len(rijen) >= teksten.MAX_KERN:
+                    continue
+                jaar = self.laatste_ok(gebied, code)
+                if jaar is None:
+                    continue
+                r = self.idx[(gebied, code, jaar)]
+                nl = self.idx.get(("NL00", code, jaar))
+                rijen.append(
+                    {
+                        "naam": self.ind[code]["naam"],
+                        "anker": definities.anker(code),
+                        "peiljaar": jaar,
+                        "cel": self.cel(r, nl),
+                        "nl": opmaak.waarde(nl["waarde"], nl["eenheid"]) if _ok(nl) else "–",  # type: ignore[index]
+                        "verschil": opmaak.verschil(r.get("verschil_nederland"), r["eenheid"]),
+                        **self.trend(r),
+                        "noot": self.noot(r),
+                    }
+                )
+            blokken.append(
+                {
+                    "anker": a,
+                    "naam": ACTIELIJN_NAMEN[a],
+                    "rijen": rijen,
+                    "leeg": f"Geen gepubliceerde kernindicator voor {naam}; zie Ontbrekende "
+                    "gegevens voor de reden.",
+                }
+            )
+        return blokken
+
+    # -- actielijn tables -----------------------------------------------------------------
+    def actielijnen(self, verg: Sequence[tuple[str, str, str]], wie: str) -> list[dict[str, Any]]:
+        """Per actielijn: a row per indicator with a published value for the page's area (the
+        others are in the missing-data section), and charts of the gebiedseffect indicators."""
+        hoofd = verg[0][0]
+        uit = []
+        for a in ACTIELIJNEN:
+            rijen: list[dict[str, Any]] = []
+            getoond: list[dict[str, Any]] = []
+            figuren: list[Figuur] = []
+            for i in self.indicatoren(a, ["gebiedseffect", "context"]):
+                code = i["indicator_code"]
+                jaar = self.laatste_ok(hoofd, code)
+                if jaar is None:
+                    continue
+                per = [self.idx.get((g, code, jaar)) for g, _, _ in verg]
+                nl = self.idx.get(("NL00", code, jaar))
+                h = per[0]
+                assert h is not None
+                getoond.extend(r for r in per if _ok(r))  # type: ignore[misc]
+                rijen.append(
+                    {
+                        "naam": i["naam"],
+                        "anker": definities.anker(code),
+                        "familie": FAMILIE_NAMEN[i["familie"]].removesuffix("indicatoren"),
+                        "eenheid": i["eenheid"],
+                        "peiljaar": jaar,
+                        "cellen": [self.cel(r, nl) for r in per],
+                        "percentiel": opmaak.getal(h.get("percentiel_wijken"), 0),
+                        "dekking": opmaak.aandeel(h.get("dekking")),
+                        "verschil": opmaak.verschil(h.get("verschil_nederland"), i["eenheid"]),
+                        **self.trend(h),
+                        "noot": self.noot(h),
+                        "reden": "; ".join(
+                            f"{naam}: {r['status']} ({r.get('status_toelichting') or ''})"
+                            for (_, _, naam), r in zip(verg, per, strict=True)
+                            if r is not None and not _ok(r)
+                        ),
+                    }
+                )
+                if len(figuren) < MAX_FIGUREN and i["familie"] == "gebiedseffect":
+                    fig = self.figuur(code, verg, wie)
+                    if fig:
+                        figuren.append(fig)
+            uit.append(
+                {
+                    "anker": a,
+                    "naam": ACTIELIJN_NAMEN[a],
+                    "rijen": rijen,
+                    "bronnen": self.bronnen(getoond),
+                    "figuren": figuren,
+                }
+            )
+        return [x for x in uit if x["rijen"] or x["anker"] in {"fysiek", "meedoen", "veiligheid"}]
+
+    # -- realisatie -----------------------------------------------------------------------
+    def gebiedsrealisatie(self, gebied: str) -> dict[str, Any]:
+        """The gebiedsrealisatie indicators of ``gebied`` with a value (per indicator its newest
+        peiljaar), their sources, and 'n van 20 gebieden' where the value counts areas."""
+        rijen, bron = [], []
+        for i in self.indicatoren(None, ["gebiedsrealisatie"]):
+            code = i["indicator_code"]
+            jaren = self.jaren(gebied, code)
+            ok = [j for j in jaren if self.idx[(gebied, code, j)]["status"] == "ok"]
+            if not ok:
+                continue
+            r = self.idx[(gebied, code, ok[-1])]
+            e = r["eenheid"]
+            if r["waarde"] is not None:
+                tekst = opmaak.waarde(r["waarde"], e)
+            elif r.get("waarde_min") is not None:
+                tekst = f"{opmaak.waarde(r['waarde_min'], e)} – {opmaak.waarde(r['waarde_max'], e)}"
+            else:
+                continue
+            bron.append(r)
+            rijen.append(
+                {
+                    "naam": i["naam"],
+                    "anker": definities.anker(code),
+                    "actielijn": ACTIELIJN_NAMEN.get(i["actielijn"], i["actielijn"]),
+                    "peiljaar": r["peiljaar"],
+                    "waarde": tekst,
+                    "eenheid": e,
+                    "noot": self.noot(r),
+                    "bron": self.bron_tekst(r),
+                }
+            )
+        return {"rijen": rijen, "bronnen": self.bronnen(bron)}
+
+    def realisatie(self, gebied: str | None) -> dict[str, Any]:
         """The published scheme figures (realisatie.regelingen_cijfers), with progress charts."""
         rc = self.pub.realisatie
         if rc.height:
@@ -286,12 +473,19 @@ class _Rapport:
         else:
             rijen, voortgang = [], None
         melding = (
-            "Voor dit gebied zijn geen eigen realisatiecijfers gepubliceerd; de cijfers voor alle "
-            "focusgebieden samen staan in het overzichtsrapport."
+            "Voor dit gebied zijn geen eigen cijfers van de regelingen gepubliceerd; de cijfers voor "
+            "alle focusgebieden samen staan in het overzicht."
             if gebied
             else "Er staan geen realisatiecijfers van de regelingen in de publicatie."
         )
-        return {"rijen": rijen, "melding": melding, "voortgang": voortgang}
+        return {
+            "rijen": rijen,
+            "melding": melding,
+            "voortgang": voortgang,
+            "peiljaren": _jaren_tekst({int(r["peiljaar"]) for r in rc.iter_rows(named=True)})
+            if rc.height
+            else "",
+        }
 
     def _realisatie_rij(self, r: dict[str, Any]) -> dict[str, Any]:
         e = r["eenheid"]
@@ -302,7 +496,6 @@ class _Rapport:
             tekst, status = f"{opmaak.waarde(lo, e)} – {opmaak.waarde(hi, e)}", "ok"
         else:
             tekst, status = opmaak.waarde(lo if lo is not None else hi, e), "ok"
-        toel = _woordkeuze_en_toelichting(r)
         return {
             "gebied": self.pub.gebied_naam(r["gebied_code"]),
             "actielijn": ACTIELIJN_NAMEN.get(r["actielijn"], r["actielijn"]),
@@ -311,13 +504,13 @@ class _Rapport:
             "waarde": tekst,
             "status": status,
             "eenheid": e,
-            "toelichting": "; ".join(toel),
+            "toelichting": "; ".join(_woordkeuze_en_toelichting(r)),
             "bron": str(r.get("bron") or r.get("kamerstuk") or ""),
         }
 
     def _voortgang(self, rc: pl.DataFrame, gebied: str | None) -> Figuur | None:
         """Realised against target, only where the publication gives both figures."""
-        items, bronnen = [], set()
+        items, bronnen, jaren = [], set(), set()
         per = {(r["gebied_code"], r["maat"]): r for r in rc.iter_rows(named=True)}
         for gerealiseerd, doel, label in VOORTGANG_PAREN:
             for (g, maat), r in per.items():
@@ -334,6 +527,7 @@ class _Rapport:
                     grafieken.Voortgang(naam, r["waarde_min"], d["waarde_min"], r["eenheid"])
                 )
                 bronnen.update({str(r.get("bron") or ""), str(d.get("bron") or "")})
+                jaren.update({int(r["peiljaar"]), int(d["peiljaar"])})
         for r in rc.iter_rows(named=True):
             # "17 gebieden (van N)": the publication gives the total as aantal_gebieden.
             if (
@@ -350,28 +544,79 @@ class _Rapport:
                     )
                 )
                 bronnen.add(str(r.get("bron") or ""))
+                jaren.add(int(r["peiljaar"]))
         if not items:
             return None
         chart = grafieken.voortgang(
-            items, titel="Voortgang: gerealiseerd tegenover gepland of aangevraagd"
+            items, titel=f"Voortgang van de regelingen, stand {_jaren_tekst(jaren)}"
         )
         return Figuur(
             chart,
             "Donker: gerealiseerd; grijs: gepland, aangevraagd of totaal. Bron: "
             + "; ".join(sorted(b for b in bronnen if b))
-            + ".",
+            + f", peiljaar {_jaren_tekst(jaren)}.",
         )
 
-    # -- map ----------------------------------------------------------------------------------
-    def _lidmaatschap(self) -> dict[str, str]:
+    # -- returns --------------------------------------------------------------------------
+    def retour_gebied(self, code: str) -> dict[str, Any]:
+        """The area's own return: its state in the tracker and its answers in force."""
+        stand = self.pub.retourstand
+        if stand is None:
+            return {"stand": None, "antwoorden": [], "jaar": None}
+        g = stand.van(code)
+        antwoorden = [
+            {
+                "nummer": a.vraag_id,
+                "onderdeel": a.onderdeel,
+                "vraag": a.vraag,
+                "antwoord": _antwoord_tekst(a),
+                "eenheid": a.eenheid if a.soort not in {"tekst", "oordeel"} else "",
+                "toelichting": a.toelichting or "",
+            }
+            for a in stand.antwoorden.get(code, [])
+        ]
+        return {
+            "stand": None
+            if g is None
+            else {
+                "status": retouren.STATUS_TEKST[g.status],
+                "sleutel": g.status,
+                "toelichting": g.toelichting(),
+            },
+            "antwoorden": antwoorden,
+            "jaar": stand.jaar,
+        }
+
+    def retour_volger(self) -> dict[str, Any] | None:
+        stand = self.pub.retourstand
+        if stand is None:
+            return None
+        return {
+            "samenvatting": stand.samenvatting(),
+            "rijen": [
+                {
+                    "naam": g.gebied_naam,
+                    "bestand": bestandsnaam_gebied(g.gebied_code, self.pub.editie),
+                    "status": retouren.STATUS_TEKST[g.status],
+                    "sleutel": g.status,
+                    "toelichting": g.toelichting(),
+                }
+                for g in stand.gebieden
+            ],
+            "los": [
+                f"{a.bestand}, ontvangen {retouren.moment(a.ontvangen_op)}: {a.reden}"
+                for a in stand.niet_toe_te_wijzen
+            ],
+            "jaar": stand.jaar,
+        }
+
+    # -- map ------------------------------------------------------------------------------
+    def _lidmaatschap(self, jaar: int | None = None) -> dict[str, str]:
         gb = self.pub.gebied_buurten
         if gb.height == 0:
             return {}
         focus = self.pub.focusgebieden()["gebied_code"].to_list()
-        jaren = gb.filter(pl.col("gebied_code").is_in(focus))["indelingsjaar"].unique().to_list()
-        if not jaren:
-            return {}
-        jaar = self._kaartjaar()
+        jaar = self._kaartjaar() if jaar is None else jaar
         sel = gb.filter(pl.col("gebied_code").is_in(focus) & (pl.col("indelingsjaar") == jaar))
         return dict(zip(sel["buurtcode"].to_list(), sel["gebied_code"].to_list(), strict=True))
 
@@ -386,124 +631,147 @@ class _Rapport:
             self._buurten = kaart.buurten_uit_publicatie(self.pub.buurtgeometrie or [])
         return self._buurten
 
-    def _namen(self) -> dict[str, str]:
-        return dict(
-            zip(
-                self.pub.gebieden["gebied_code"].to_list(),
-                self.pub.gebieden["gebied_naam"].to_list(),
-                strict=True,
-            )
-        )
-
-    def kaart_overzicht(self) -> list[Figuur]:
-        """One small map per focus area (separate SVGs: Vega-Lite would share one projection
-        across concatenated views and shrink every area to a dot)."""
-        lid = self._lidmaatschap()
-        if not lid:
-            return []
-        panelen = []
-        for r in self.pub.focusgebieden().iter_rows(named=True):
-            eigen = {b: g for b, g in lid.items() if g == r["gebied_code"]}
-            buurten = [b for b in self._alle_buurten() if b.gemeentecode == r["gemeentecode"]]
-            chart = kaart.kaart(
-                buurten,
-                eigen,
-                klassen=self.pub.lbm_klassen,
-                gebied_namen=self._namen(),
-                titel=str(r["gebied_naam"]),
-                breedte=280,
-                hoogte=230,
-                legenda=False,
-            )
-            panelen.append(Figuur(chart, f"{len(eigen)} buurten, indeling {self._kaartjaar()}"))
-        return panelen
-
-    def kaart_gebied(self, code: str) -> Figuur | None:
+    def _kaart_svg(self, code: str, breedte: int, max_hoogte: int) -> tuple[str, dict[str, str]]:
         lid = {b: g for b, g in self._lidmaatschap().items() if g == code}
         if not lid:
-            return None
+            return "", lid
         gm = str(self.pub.gebieden.filter(pl.col("gebied_code") == code)["gemeentecode"][0])
         buurten = [b for b in self._alle_buurten() if b.gemeentecode == gm]
-        chart = kaart.kaart(
+        svg = kaart.kaart_svg(
             buurten,
             lid,
             klassen=self.pub.lbm_klassen,
-            gebied_namen=self._namen(),
-            titel=self.pub.gebied_naam(code),
-            breedte=620,
-            hoogte=480,
+            inwoners=self.pub.inwoners,
+            titel=f"Buurten van {self.pub.gebied_naam(code)} naar Leefbaarometer-klasse "
+            f"{kaart.PEILJAAR}",
+            breedte=breedte,
+            max_hoogte=max_hoogte,
         )
-        return Figuur(
-            chart,
-            f"Buurten van {self.pub.gebied_naam(code)} (omlijnd) en omgeving. Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}.",
+        return svg, lid
+
+    def _kaart_bron(self) -> str:
+        return (
+            f"Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; inwoners per buurt: CBS "
+            f"{self.pub.cbs_titels.get('85984NED', 'Kerncijfers wijken en buurten 2024')} "
+            f"(85984NED), peiljaar 2024; afbakening: ref.gebied_buurten, indeling "
+            f"{self._kaartjaar()}"
         )
 
-    # -- pages --------------------------------------------------------------------------------
+    def kaart_overzicht(self) -> list[Figuur]:
+        """One small map per focus area, each cut to its own area."""
+        panelen = []
+        for r in self.pub.focusgebieden().iter_rows(named=True):
+            svg, lid = self._kaart_svg(r["gebied_code"], 280, 240)
+            if not svg:
+                continue
+            panelen.append(
+                Figuur(
+                    None,
+                    f"{r['gebied_naam']}: {len(lid)} buurten. {self._kaart_bron()}.",
+                    svg,
+                )
+            )
+        return panelen
+
+    def kaart_gebied(self, code: str) -> tuple[Figuur | None, list[dict[str, str]]]:
+        svg, lid = self._kaart_svg(code, 640, 560)
+        if not svg:
+            return None, []
+        per_code = {b.code: b for b in self._alle_buurten()}
+        tabel = []
+        for bu in sorted(lid):
+            b = per_code.get(bu)
+            k = kaart.klasse_van(
+                self.pub.lbm_klassen.get(bu),
+                self.pub.inwoners.get(bu),
+                kaart.oppervlakte_km2(b.geometrie) if b else None,
+            )
+            inw = self.pub.inwoners.get(bu)
+            tabel.append(
+                {
+                    "code": bu,
+                    "naam": b.naam if b else "(geen Leefbaarometer-geometrie)",
+                    "inwoners": opmaak.getal(inw) if inw is not None else "–",
+                    "klasse": k.label,
+                    "kleur": k.kleur,
+                }
+            )
+        fig = Figuur(
+            None,
+            f"Buurten van {self.pub.gebied_naam(code)} (zwart omlijnd) en de buurten van de gemeente "
+            f"eromheen (grijs); beweeg over een buurt voor naam en klasse. {self._kaart_bron()}.",
+            svg,
+        )
+        return fig, tabel
+
+    # -- definitions and downloads --------------------------------------------------------
+    def definities(self) -> list[dict[str, Any]]:
+        gebruikt: dict[str, set[str]] = {}
+        for (_, code, _), r in self.idx.items():
+            if r.get("bron_tabel"):
+                gebruikt.setdefault(code, set()).add(str(r["bron_tabel"]))
+        uit = []
+        for a in ACTIELIJNEN:
+            for i in self.indicatoren(a, ["gebiedseffect", "context", "gebiedsrealisatie"]):
+                d = definities.definitie(
+                    i, self.pub.cbs_titels, gebruikt.get(i["indicator_code"], set())
+                )
+                uit.append({"d": d, "actielijn": ACTIELIJN_NAMEN[a]})
+        return uit
+
+    def csv(self, gebieden: Sequence[str], naam: str) -> dict[str, str]:
+        w = self.pub.waarden.filter(pl.col("gebied_code").is_in(list(gebieden))).sort(
+            "gebied_code", "indicator_code", "peiljaar"
+        )
+        tekst = download.csv_tekst(w.iter_rows(named=True), download.kolommen_van(w.columns))
+        return {
+            "uri": download.data_uri(tekst),
+            "bestand": naam,
+            "rijen": opmaak.getal(w.height),
+        }
+
+    # -- pages ----------------------------------------------------------------------------
+    def _basis(self, titel: str, ondertitel: str) -> dict[str, Any]:
+        return {
+            "titel": titel,
+            "ondertitel": ondertitel,
+            "versie": __version__,
+            "attributie": teksten.ATTRIBUTIE,
+            "licentie": teksten.LICENTIE,
+            "bestand": self.pub.pad.name,
+            "editie": self.pub.editie,
+            "gepubliceerd": self.pub.gepubliceerd,
+            "gemaakt": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "klassen": [kleur.KLASSEN[k] for k in kleur.LEGENDA_VOLGORDE],
+            "legenda": kleur.LEGENDA,
+            "overzicht": self.overzicht_bestand,
+            "kaart_legenda": [
+                {"kleur": kaart.KLASSE_KLEUREN[k], "label": f"{k} {n}"}
+                for k, n in kaart.KLASSE_NAMEN.items()
+            ],
+            "kaart_geen": kaart.GEEN_KLEUR,
+            "kaart_rest": kaart.REST_KLEUR,
+        }
+
     def overzicht(self) -> _Pagina:
-        vergelijk = [
+        verg = [
             ("alle_focusgebieden", "alle_focusgebieden", "Alle focusgebieden"),
             ("NL00", "nederland", "Nederland"),
         ]
-        actielijnen = []
-        for a in ACTIELIJNEN:
-            rijen: list[dict[str, Any]] = []
-            bron_rijen: list[dict[str, Any]] = []
-            figuren: list[Figuur] = []
-            for i in self._indicatoren(a, ["gebiedseffect", "context"]):
-                code = i["indicator_code"]
-                jaar = self._laatste("alle_focusgebieden", code)
-                if jaar is None:
-                    continue
-                f = self.idx[("alle_focusgebieden", code, jaar)]
-                nl = self.idx.get(("NL00", code, jaar))
-                nlw = nl["waarde"] if nl and nl["status"] == "ok" else None
-                bron_rijen.extend(r for r in (f, nl) if r)
-                rijen.append(
-                    {
-                        "naam": i["naam"],
-                        "familie": FAMILIE_NAMEN[i["familie"]].removesuffix("indicatoren"),
-                        "eenheid": i["eenheid"],
-                        "peiljaar": jaar,
-                        "focus": _cel(f, nlw, i.get("richting")),
-                        "nl": opmaak.waarde(nlw, i["eenheid"]) if nl else "niet berekend",
-                        "verschil": opmaak.verschil(f.get("verschil_nederland"), i["eenheid"]),
-                        "basisjaar": f.get("basisjaar") or "–",
-                        "verandering": opmaak.verschil(
-                            f.get("verandering_sinds_basis"), i["eenheid"]
-                        ),
-                        "kloof": opmaak.kloof_tekst(f.get("kloof_wordt"))
-                        if f.get("basisjaar")
-                        else "–",
-                        "dekking": opmaak.aandeel(f.get("dekking")),
-                        "toelichting": _toelichting([("Alle focusgebieden", f), ("Nederland", nl)])
-                        + (
-                            # N = the focus areas of this publication (its ref.gebieden)
-                            f"; {f['aantal_gebieden']} van de "
-                            f"{self.pub.focusgebieden().height} gebieden tellen mee"
-                            if f.get("aantal_gebieden")
-                            else ""
-                        ),
-                    }
-                )
-                if len(figuren) < MAX_FIGUREN and i["familie"] == "gebiedseffect":
-                    fig = self._figuur(code, vergelijk, "Alle focusgebieden samen en Nederland")
-                    if fig:
-                        figuren.append(fig)
-            actielijnen.append(_actielijn(a, rijen, bron_rijen, figuren))
-        actielijnen = _te_tonen(actielijnen)
         ctx = self._basis(
             "NPLV-monitor: voortgangsrapportage, bijlage",
             f"Editie {self.pub.editie} · alle focusgebieden samen tegenover Nederland",
         )
         ctx.update(
-            actielijnen=actielijnen,
-            realisatie=self._realisatie(None),
+            oogopslag=self.oogopslag("alle_focusgebieden", "alle focusgebieden samen"),
+            koppen=[n for _, _, n in verg],
+            actielijnen=self.actielijnen(verg, "Alle focusgebieden samen en Nederland"),
+            ontbrekend=self.ontbrekend("alle_focusgebieden", ["gebiedseffect", "context"]),
+            gebiedsrealisatie=self.gebiedsrealisatie("alle_focusgebieden"),
+            realisatie=self.realisatie(None),
+            retouren=self.retour_volger(),
             kaart=self.kaart_overzicht(),
-            kaart_legenda=[
-                {"kleur": kaart.KLASSE_KLEUREN[k], "label": f"{k} {n}"}
-                for k, n in kaart.KLASSE_NAMEN.items()
-            ],
-            kaart_bron=f"Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; afbakening van de gebieden: ref.gebied_buurten.",
+            kaart_bron=self._kaart_bron(),
             gebied_bestanden=[
                 {
                     "naam": r["gebied_naam"],
@@ -511,66 +779,47 @@ class _Rapport:
                 }
                 for r in self.pub.focusgebieden().iter_rows(named=True)
             ],
+            definities=self.definities(),
+            csv=self.csv(
+                ["alle_focusgebieden", "NL00"],
+                f"nplv_monitor_{_veilig(self.pub.editie)}_alle_focusgebieden.csv",
+            ),
         )
-        return _Pagina(bestandsnaam_overzicht(self.pub.editie), "overzicht.html.j2", ctx)
+        return _Pagina(self.overzicht_bestand, "overzicht.html.j2", ctx)
 
     def gebied(self, code: str) -> _Pagina:
         verg = self.pub.vergelijkingen(code)
         rij = self.pub.gebieden.filter(pl.col("gebied_code") == code).row(0, named=True)
-        actielijnen = []
-        for a in ACTIELIJNEN:
-            rijen: list[dict[str, Any]] = []
-            bron_rijen: list[dict[str, Any]] = []
-            figuren: list[Figuur] = []
-            for i in self._indicatoren(a, ["gebiedseffect", "context"]):
-                ic = i["indicator_code"]
-                jaar = self._laatste(code, ic)
-                if jaar is None:
-                    continue
-                per = [(naam, self.idx.get((g, ic, jaar))) for g, _, naam in verg]
-                nl = per[-1][1]
-                nlw = nl["waarde"] if nl and nl["status"] == "ok" else None
-                cellen = [_cel(r, nlw, i.get("richting")) for _, r in per]
-                h = per[0][1]
-                assert h is not None
-                bron_rijen.extend(r for _, r in per if r)
-                rijen.append(
-                    {
-                        "naam": i["naam"],
-                        "familie": FAMILIE_NAMEN[i["familie"]].removesuffix("indicatoren"),
-                        "eenheid": i["eenheid"],
-                        "peiljaar": jaar,
-                        "cellen": cellen,
-                        "percentiel": opmaak.getal(h.get("percentiel_wijken"), 0),
-                        "dekking": opmaak.aandeel(h.get("dekking")),
-                        "toelichting": _toelichting(per),
-                    }
-                )
-                if len(figuren) < MAX_FIGUREN and i["familie"] == "gebiedseffect":
-                    fig = self._figuur(
-                        ic, verg, f"{verg[0][2]}, {verg[1][2]}, rest van de gemeente en Nederland"
-                    )
-                    if fig:
-                        figuren.append(fig)
-            actielijnen.append(_actielijn(a, rijen, bron_rijen, figuren))
-        actielijnen = _te_tonen(actielijnen)
+        naam = verg[0][2]
         ctx = self._basis(
-            f"NPLV-monitor: {verg[0][2]}",
-            f"Editie {self.pub.editie} · focusgebied in {verg[1][2]} tegenover gemeente, rest van de gemeente en Nederland",
+            f"NPLV-monitor: {naam}",
+            f"Editie {self.pub.editie} · focusgebied in {verg[1][2]} tegenover gemeente, rest van "
+            "de gemeente en Nederland",
         )
         inwoners = rij.get("inwoners_gepubliceerd_2025")
+        kaart_fig, buurten = self.kaart_gebied(code)
         ctx.update(
             gebied={
-                "naam": verg[0][2],
+                "naam": naam,
                 "gemeente": verg[1][2],
                 "bevolking": f"Inwoners op 1 januari 2025 volgens CBS: {opmaak.getal(inwoners)}."
                 if inwoners
                 else "",
             },
+            oogopslag=self.oogopslag(code, naam),
             koppen=[n for _, _, n in verg],
-            actielijnen=actielijnen,
-            realisatie=self._realisatie(code),
-            kaart=self.kaart_gebied(code),
+            actielijnen=self.actielijnen(
+                verg, f"{naam}, {verg[1][2]}, rest van de gemeente en Nederland"
+            ),
+            ontbrekend=self.ontbrekend(code, ["gebiedseffect", "context"]),
+            gebiedsrealisatie=self.gebiedsrealisatie(code),
+            retour=self.retour_gebied(code),
+            realisatie=self.realisatie(code),
+            kaart=kaart_fig,
+            buurten=buurten,
+            csv=self.csv(
+                [g for g, _, _ in verg], f"nplv_monitor_{_veilig(self.pub.editie)}_{code}.csv"
+            ),
         )
         return _Pagina(bestandsnaam_gebied(code, self.pub.editie), "gebied.html.j2", ctx)
 
@@ -578,8 +827,20 @@ class _Rapport:
         return self.env.get_template(pagina.template).render(**pagina.ctx)
 
 
+def _antwoord_tekst(a: retouren.Antwoord) -> str:
+    if a.soort == "tekst":
+        return a.tekst or "–"
+    if a.waarde is None:
+        return "–"
+    if a.soort == "oordeel":
+        return f"{opmaak.getal(a.waarde)}" + (f" ({a.oordeel_label})" if a.oordeel_label else "")
+    if a.soort == "percentage":
+        return opmaak.procent(a.waarde, 0 if float(a.waarde).is_integer() else 1)
+    return opmaak.getal(a.waarde, 0 if float(a.waarde).is_integer() else 1)
+
+
 def _figuren(ctx: dict[str, Any]) -> list[Figuur]:
-    """Every figure on a page (in the actielijnen, realisatie and map parts of the context)."""
+    """Every figure on a page (actielijnen, realisatie, map)."""
     uit: list[Figuur] = []
     for a in ctx["actielijnen"]:
         uit.extend(a["figuren"])
@@ -602,8 +863,9 @@ def schrijf_html(pub: Publicatie, map_: Path, gebied: str | None = None) -> list
     paginas = ([] if gebied is not None else [rapport.overzicht()]) + [
         rapport.gebied(code) for code in codes
     ]
-    figuren = [f for p in paginas for f in _figuren(p.ctx)]
-    for f, tekst in zip(figuren, weergave.svg_alle([f.spec for f in figuren]), strict=True):
+    figuren = [f for p in paginas for f in _figuren(p.ctx) if f.spec is not None]
+    specs = [f.spec for f in figuren if f.spec is not None]
+    for f, tekst in zip(figuren, weergave.svg_alle(specs), strict=True):
         f.svg = tekst
     uit: list[Path] = []
     for p in paginas:

@@ -1,19 +1,26 @@
-"""Map of the focus areas' buurten, coloured by Leefbaarometer 2024 class (inline SVG).
+"""Map of the focus areas' buurten, coloured by Leefbaarometer 2024 class (inline SVG, drawn here).
 
 Geometry: the simplified WGS84 buurt polygons of Leefbaarometer 2024 from
-``bron.leefbaarometer_buurtgeometrie``; the class (``kscore`` 1–9) from ``bron.leefbaarometer_buurt``.
-Both come from the published file like every other figure (the bronnen stage read the snapshot;
-the report never does). Which buurten belong to an area comes from ``ref.gebied_buurten``.
+``bron.leefbaarometer_buurtgeometrie``; the class (``kscore`` 1–9) from ``bron.leefbaarometer_buurt``;
+inhabitants per buurt from ``bron.bevolking_buurt_2024``. All come from the published file like every
+other figure (the bronnen stage read the snapshot; the report never does). Which buurten belong to
+an area comes from ``ref.gebied_buurten``.
+
+The SVG is written directly rather than through Vega-Lite: every buurt is a ``<path>`` with a
+``<title>`` (its name, code and class show on hover, also in a browser without script), the view is
+cut to the area itself (a large polder or port of the same gemeente does not shrink the area), and
+the area's outline is one clear line: all its buurten are first stroked thick in dark, then filled
+on top, so only the outer edge of that stroke stays visible.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from html import escape
 from typing import Any
-
-from nplv_monitor.rapportage.grafieken import Spec, spec, veld
 
 PEILJAAR = 2024
 BRON = "BZK/VRO, Leefbaarometer 3.0 meting 2024 (buurtscores en -geometrie)"
@@ -42,8 +49,16 @@ KLASSE_KLEUREN = {
     8: "#66bd63",
     9: "#1a9850",
 }
-GEEN_KLEUR = "#cfcfcf"
+#: A buurt of the area without a score or with (almost) nobody living there: muted, not a class.
+GEEN_KLEUR = "#f3f3f3"
 REST_KLEUR = "#e4e4e4"
+OMLIJNING = "#1b1b1b"
+#: Below this many inhabitants a buurt is treated as non-residential (bedrijventerrein, park):
+#: drawn muted, as the Leefbaarometer gives such buurten no score either.
+MIN_INWONERS = 50
+#: Below this density a buurt is drawn muted too (a polder with a few farms would otherwise
+#: dominate the map with one colour); CBS calls fewer than 500 addresses per km² "niet stedelijk".
+MIN_DICHTHEID = 500
 
 
 @dataclass(frozen=True)
@@ -80,143 +95,153 @@ def buurten_uit_publicatie(rijen: Iterable[tuple[str, str, str]]) -> list[Buurt]
     return uit
 
 
-def _bbox(geometrie: Mapping[str, Any]) -> tuple[float, float, float, float]:
+def _ringen(geometrie: Mapping[str, Any]) -> list[list[list[float]]]:
+    if geometrie["type"] == "Polygon":
+        return list(geometrie["coordinates"])
+    if geometrie["type"] == "MultiPolygon":
+        return [ring for poly in geometrie["coordinates"] for ring in poly]
+    return []
+
+
+def _project(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator in degrees (y grows downward as in SVG)."""
+    y = math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+    return lon, -y
+
+
+def _bbox(buurten: Iterable[Buurt]) -> tuple[float, float, float, float] | None:
     xs: list[float] = []
     ys: list[float] = []
-
-    def loop(c: Any) -> None:
-        if isinstance(c, list) and c and isinstance(c[0], int | float):
-            xs.append(float(c[0]))
-            ys.append(float(c[1]))
-        else:
-            for d in c:
-                loop(d)
-
-    loop(geometrie["coordinates"])
+    for b in buurten:
+        for ring in _ringen(b.geometrie):
+            for lon, lat, *_ in ring:
+                x, y = _project(lon, lat)
+                xs.append(x)
+                ys.append(y)
+    if not xs:
+        return None
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def rond_gebied(
-    buurten: list[Buurt], lidmaatschap: Mapping[str, str], marge: float = 0.35
-) -> list[Buurt]:
-    """The area's buurten plus the gemeente's buurten around them (not the whole port or polder).
+@dataclass(frozen=True)
+class Klasse:
+    """How one buurt is drawn and named."""
 
-    Large gemeenten (Rotterdam with its port) would shrink the area to a few pixels; the map shows
-    the surroundings within ``marge`` × the area's extent instead.
-    """
-    in_gebied = [b for b in buurten if b.code in lidmaatschap]
-    if not in_gebied:
-        return buurten
-    vakken = [_bbox(b.geometrie) for b in in_gebied]
-    x0, y0 = min(v[0] for v in vakken), min(v[1] for v in vakken)
-    x1, y1 = max(v[2] for v in vakken), max(v[3] for v in vakken)
-    dx, dy = (x1 - x0) * marge, (y1 - y0) * marge
-    uit = []
-    for b in buurten:
-        if b.code in lidmaatschap:
-            uit.append(b)
-            continue
-        bx0, by0, bx1, by1 = _bbox(b.geometrie)
-        cx, cy = (bx0 + bx1) / 2, (by0 + by1) / 2
-        if x0 - dx <= cx <= x1 + dx and y0 - dy <= cy <= y1 + dy:
-            uit.append(b)
-    return uit
+    kleur: str
+    label: str
 
 
-def _features(
-    buurten: Iterable[Buurt],
-    lidmaatschap: Mapping[str, str],
-    klassen: Mapping[str, int | None],
-    gebied_namen: Mapping[str, str],
-) -> list[dict[str, Any]]:
-    uit: list[dict[str, Any]] = []
-    for b in buurten:
-        klasse = klassen.get(b.code, b.klasse) if klassen else b.klasse
-        gebied = lidmaatschap.get(b.code)
-        uit.append(
-            {
-                "type": "Feature",
-                "geometry": b.geometrie,
-                "properties": {
-                    "buurt": f"{b.naam} ({b.code})",
-                    "klasse": klasse,
-                    "klasse_naam": (
-                        f"{klasse} {KLASSE_NAMEN[klasse]}" if klasse in KLASSE_NAMEN else GEEN_SCORE
-                    ),
-                    "in_gebied": gebied is not None,
-                    "gebied": gebied_namen.get(gebied, gebied)
-                    if gebied
-                    else "rest van de gemeente",
-                },
-            }
+def oppervlakte_km2(geometrie: Mapping[str, Any]) -> float:
+    """Area of a WGS84 polygon (holes subtracted), flat-earth approximation per ring: ample for
+    telling a polder from a street block."""
+    totaal = 0.0
+    polys = (
+        [geometrie["coordinates"]]
+        if geometrie["type"] == "Polygon"
+        else geometrie["coordinates"]
+        if geometrie["type"] == "MultiPolygon"
+        else []
+    )
+    for poly in polys:
+        for n, ring in enumerate(poly):
+            if len(ring) < 3:
+                continue
+            lat0 = math.radians(sum(p[1] for p in ring) / len(ring))
+            kx, ky = 111.32 * math.cos(lat0), 110.57
+            som = 0.0
+            for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:] + ring[:1], strict=True):
+                som += (x1 * kx) * (y2 * ky) - (x2 * kx) * (y1 * ky)
+            totaal += abs(som) / 2 * (1 if n == 0 else -1)
+    return max(totaal, 0.0)
+
+
+def klasse_van(
+    klasse: int | None, inwoners: float | None, oppervlakte: float | None = None
+) -> Klasse:
+    """Colour and label of one buurt of the area: its class, or muted when (almost) nobody lives
+    there (the label then still names the class the Leefbaarometer gives)."""
+    naam = f"{klasse} {KLASSE_NAMEN[klasse]}" if klasse in KLASSE_NAMEN else None
+    if inwoners is not None and inwoners < MIN_INWONERS:
+        return Klasse(GEEN_KLEUR, f"geen woonbuurt (minder dan {MIN_INWONERS} inwoners)")
+    if inwoners is not None and oppervlakte and inwoners / oppervlakte < MIN_DICHTHEID:
+        dichtheid = f"{inwoners / oppervlakte:,.0f}".replace(",", ".")
+        return Klasse(
+            GEEN_KLEUR,
+            f"{naam or GEEN_SCORE}; dunbevolkt ({dichtheid} inwoners per km², minder dan "
+            f"{MIN_DICHTHEID}), licht getekend",
         )
-    return uit
+    if naam is not None:
+        return Klasse(KLASSE_KLEUREN[klasse], naam)  # type: ignore[index]
+    return Klasse(GEEN_KLEUR, f"{GEEN_SCORE} (te weinig inwoners voor de Leefbaarometer)")
 
 
-def _kleurschaal() -> dict[str, list[str]]:
-    domein = [f"{k} {n}" for k, n in KLASSE_NAMEN.items()] + [GEEN_SCORE]
-    kleuren = [*KLASSE_KLEUREN.values(), GEEN_KLEUR]
-    return {"domain": domein, "range": kleuren}
+def _pad(b: Buurt, naar_px: Any) -> str:
+    delen = []
+    for ring in _ringen(b.geometrie):
+        punten = [naar_px(*_project(lon, lat)) for lon, lat, *_ in ring]
+        if len(punten) < 3:
+            continue
+        delen.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in punten) + "Z")
+    return "".join(delen)
 
 
-def kaart(
+def kaart_svg(
     buurten: list[Buurt],
     lidmaatschap: Mapping[str, str],
     *,
-    klassen: Mapping[str, int | None] | None = None,
-    gebied_namen: Mapping[str, str] | None = None,
-    titel: str = "",
-    breedte: int = 420,
-    hoogte: int = 380,
-    legenda: bool = True,
-) -> Spec:
-    """One map: the area's buurten in full colour and outlined, the rest of the gemeente faded."""
-    features = _features(
-        rond_gebied(buurten, lidmaatschap), lidmaatschap, klassen or {}, gebied_namen or {}
-    )
-    kleur = veld(
-        "properties.klasse_naam",
-        "nominal",
-        legend={"orient": "right", "symbolType": "square"} if legenda else None,
-        scale=_kleurschaal(),
-        title="Leefbaarometer 2024",
-    )
-    tooltip = [
-        veld("properties.buurt", "nominal", title="Buurt"),
-        veld("properties.gebied", "nominal", title="Gebied"),
-        veld("properties.klasse_naam", "nominal", title="Klasse"),
-    ]
-    # The surroundings in neutral grey: colour is kept for the area so it stands out.
-    rest = {
-        "mark": {"type": "geoshape", "fill": REST_KLEUR, "stroke": "#ffffff", "strokeWidth": 0.4},
-        "encoding": {"tooltip": tooltip},
-        "transform": [{"filter": "!datum.properties.in_gebied"}],
-    }
-    gebied = {
-        "mark": {"type": "geoshape", "stroke": "#222222", "strokeWidth": 0.7},
-        "encoding": {"color": kleur, "tooltip": tooltip},
-        "transform": [{"filter": "datum.properties.in_gebied"}],
-    }
-    return spec(
-        {
-            "layer": [rest, gebied],
-            "data": {"values": features},
-            "height": hoogte,
-            "projection": {"type": "mercator"},
-            "title": titel,
-            "width": breedte,
-        }
-    )
+    klassen: Mapping[str, int | None],
+    inwoners: Mapping[str, float],
+    titel: str,
+    breedte: int = 620,
+    max_hoogte: int = 520,
+    marge: float = 0.06,
+) -> str:
+    """One map as an inline ``<svg>``: the area's buurten in their class colour with a dark outline,
+    the gemeente's other buurten in the view in grey; every buurt named in its ``<title>``."""
+    eigen = [b for b in buurten if b.code in lidmaatschap]
+    vak = _bbox(eigen)
+    if vak is None:
+        return ""
+    x0, y0, x1, y1 = vak
+    dx, dy = (x1 - x0) or 1e-6, (y1 - y0) or 1e-6
+    x0, x1, y0, y1 = x0 - dx * marge, x1 + dx * marge, y0 - dy * marge, y1 + dy * marge
+    schaal = min(breedte / (x1 - x0), max_hoogte / (y1 - y0))
+    w, h = (x1 - x0) * schaal, (y1 - y0) * schaal
 
+    def naar_px(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) * schaal, (y - y0) * schaal
 
-def as_geojson_tekst(buurten: list[Buurt]) -> str:
-    """The selection as GeoJSON text (handy for analysts and for debugging the map)."""
-    return json.dumps(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": b.geometrie, "properties": {"code": b.code}}
-                for b in buurten
-            ],
-        }
+    def zichtbaar(b: Buurt) -> bool:
+        bv = _bbox([b])
+        return bv is not None and bv[2] >= x0 and bv[0] <= x1 and bv[3] >= y0 and bv[1] <= y1
+
+    rest, omlijning, gebied = [], [], []
+    for b in buurten:
+        if b.code in lidmaatschap:
+            continue
+        if not zichtbaar(b):
+            continue
+        d = _pad(b, naar_px)
+        if d:
+            naam = escape(f"{b.naam} ({b.code}): buiten het focusgebied")
+            rest.append(f'<path d="{d}"><title>{naam}</title></path>')
+    for b in eigen:
+        d = _pad(b, naar_px)
+        if not d:
+            continue
+        k = klasse_van(
+            klassen.get(b.code, b.klasse), inwoners.get(b.code), oppervlakte_km2(b.geometrie)
+        )
+        omlijning.append(f'<path d="{d}"/>')
+        naam = escape(f"{b.naam} ({b.code}): {k.label}")
+        gebied.append(f'<path d="{d}" fill="{k.kleur}"><title>{naam}</title></path>')
+    return (
+        f'<svg role="img" class="kaart" width="{w:.0f}" height="{h:.0f}" '
+        f'viewBox="0 0 {w:.1f} {h:.1f}" aria-label="{escape(titel)}">'
+        f"<title>{escape(titel)}</title>"
+        f'<g fill="{REST_KLEUR}" stroke="#ffffff" stroke-width="0.6">{"".join(rest)}</g>'
+        f'<g fill="none" stroke="{OMLIJNING}" stroke-width="3.2" stroke-linejoin="round">'
+        f"{''.join(omlijning)}</g>"
+        f'<g stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round">{"".join(gebied)}</g>'
+        "</svg>"
     )

@@ -1,4 +1,4 @@
-"""Dutch number formatting and the colour scale for deviation from Nederland.
+"""Dutch number formatting (the colour rule is in kleur.py).
 
 Analysts read 12,3% and 1.234 — never 12.3% or 1,234. Formatting is done here once, so the HTML,
 the chart labels and the tests agree on it.
@@ -7,7 +7,6 @@ the chart labels and the tests agree on it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 LEEG = "–"
 
@@ -26,6 +25,10 @@ _AANTALLEN = (
     "inwoners",
     "misdrijven",
     "leerlingen",
+    "jongeren",
+    "banen",
+    "deelnemers",
+    "volwassenen",
 )
 
 
@@ -108,60 +111,6 @@ def excel_formaat(eenheid: str | None, voorbeeld: float | None = None) -> str:
     if is_procent(eenheid):
         return basis + '"%"'
     return basis
-
-
-# -- colour by deviation from Nederland ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Klasse:
-    sleutel: str
-    label: str
-    kleur: str  # background
-    tekst: str  # text colour on that background
-
-
-#: Deviation classes; with a known direction (higher is better / worse) we say better/worse,
-#: otherwise only higher/lower. "Gelijk" = within the margin of Nederland.
-KLASSEN: dict[str, Klasse] = {
-    "veel_beter": Klasse(
-        "veel_beter", "veel gunstiger dan Nederland (> 10%)", "#1a9850", "#ffffff"
-    ),
-    "beter": Klasse("beter", "gunstiger dan Nederland (2–10%)", "#a6d96a", "#1b1b1b"),
-    "gelijk": Klasse("gelijk", "gelijk aan Nederland (binnen 2%)", "#f2f2f2", "#1b1b1b"),
-    "slechter": Klasse("slechter", "ongunstiger dan Nederland (2–10%)", "#fdae61", "#1b1b1b"),
-    "veel_slechter": Klasse(
-        "veel_slechter", "veel ongunstiger dan Nederland (> 10%)", "#d73027", "#ffffff"
-    ),
-    "hoger": Klasse("hoger", "hoger dan Nederland, zonder oordeel (> 2%)", "#9ecae1", "#1b1b1b"),
-    "lager": Klasse("lager", "lager dan Nederland, zonder oordeel (> 2%)", "#dadaeb", "#1b1b1b"),
-    "geen": Klasse(
-        "geen", "geen vergelijking (waarde of Nederland ontbreekt)", "#ffffff", "#555555"
-    ),
-}
-
-MARGE = 0.02
-GROOT = 0.10
-
-
-def afwijking(x: float | None, nederland: float | None, richting: str | None = None) -> Klasse:
-    """Class of ``x`` against Nederland; ``richting`` 'hoger_beter' / 'lager_beter' / None."""
-    if not _geldig(x) or not _geldig(nederland):
-        return KLASSEN["geen"]
-    assert x is not None
-    assert nederland is not None
-    basis = abs(nederland) if nederland else 1.0
-    rel = (x - nederland) / basis
-    if abs(rel) <= MARGE:
-        return KLASSEN["gelijk"]
-    r = (richting or "").lower()
-    if r not in {"hoger_beter", "lager_beter"}:
-        return KLASSEN["hoger" if rel > 0 else "lager"]
-    gunstig = (rel > 0) == (r == "hoger_beter")
-    groot = abs(rel) > GROOT
-    if gunstig:
-        return KLASSEN["veel_beter" if groot else "beter"]
-    return KLASSEN["veel_slechter" if groot else "slechter"]
 
 
 #: Reading of monitor.indicatorwaarden.kloof_wordt (computed once, in the indicator engine:

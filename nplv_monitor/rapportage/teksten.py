@@ -28,3 +28,27 @@ STATUS_UITLEG = {
     "onderdrukt": "niet gepubliceerd: te weinig dekking of te kleine basis",
     "ontbreekt": "de bron vult deze variabele niet",
 }
+
+#: "In één oogopslag": per actielijn the headline gebiedseffect indicators, in order of priority.
+#: A page shows the first :data:`MAX_KERN` of them that have a published value for its area; the
+#: others are in its missing-data section with their reason.
+KERNINDICATOREN: dict[str, list[str]] = {
+    "integraal": ["lbm_afwijking", "lbm_score"],
+    "fysiek": [
+        "woz_waarde",
+        "aandeel_onbewoonde_woningen",
+        "lbm_fysieke_omgeving",
+        "lbm_woningvoorraad",
+        "aandeel_corporatiewoningen",
+    ],
+    "meedoen": [
+        "bijstand_per_1000",
+        "aandeel_huishoudens_laag_inkomen",
+        "netto_arbeidsparticipatie",
+        "ses_woa_score",
+        "lbm_sociale_samenhang",
+        "ww_per_1000",
+    ],
+    "veiligheid": ["misdrijven_per_1000", "lbm_overlast_onveiligheid"],
+}
+MAX_KERN = 3
