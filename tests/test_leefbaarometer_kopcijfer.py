@@ -16,6 +16,7 @@ import yaml
 
 from nplv_monitor.bronnen import register as bronregister
 from nplv_monitor.bronnen.register import STANDAARD_PAD
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import verbind
 from nplv_monitor.errors import BronFout
 from nplv_monitor.geografie import indeling, invoer, register, vergelijking
@@ -175,3 +176,29 @@ def test_afgeleide_kolom_met_fout_noemt_het_blok(tmp_path: Path) -> None:
     kopie.write_text(yaml.safe_dump(reg, allow_unicode=True), encoding="utf-8")
     with pytest.raises(BronFout, match=r"leefbaarometer_buurt, metingen\[0\], afgeleid"):
         bronregister.laad(kopie)
+
+
+def test_gewicht_gemeentescores_uit_alle_gemeenten(sql) -> None:
+    """The weight of the published gemeente scores: bron.gemeenten_wijken_2024 is the snapshot
+    extract row for row, has every gemeente of the Leefbaarometer file, and each gemeente's
+    inhabitants match the sum of its buurten within CBS's random rounding (5 per buurt, plus 0.1%
+    for residents without a buurt: the buurtsom_gemeente bound of docs/ontwikkelaars.md)."""
+    bron = sql.sql("select * from w.bron.gemeenten_wijken_2024").pl()
+    (bestand,) = bronregister.laad().bron("gemeenten_wijken_2024").bestanden_van()
+    ruw = pl.read_parquet(DEFAULT_SNAPSHOT_DIR / bestand)
+    assert bron.sort("code").equals(ruw.sort("code").select(bron.columns))
+    verg = sql.sql(
+        """select g.gm_code, w.AantalInwoners_5 as gemeente, s.som, s.n
+           from w.bron.leefbaarometer_gemeente g
+           left join w.bron.gemeenten_wijken_2024 w on w.code = g.gm_code
+           left join (select 'GM' || substr(buurtcode, 3, 4) as gm, sum(inwoners) as som,
+                             count(*) as n
+                      from w.bron.bevolking_buurt_2024 group by 1) s on s.gm = g.gm_code"""
+    ).pl()
+    assert verg.height == 342
+    assert verg["gemeente"].null_count() == 0
+    te_veel = verg.filter(
+        (pl.col("som") - pl.col("gemeente") > 5 * pl.col("n"))
+        | (pl.col("gemeente") - pl.col("som") > 5 * pl.col("n") + 0.001 * pl.col("gemeente"))
+    )
+    assert te_veel.is_empty(), te_veel
