@@ -129,9 +129,8 @@ def test_twee_builds_tegelijk_elk_in_de_instance_van_hun_uitvoermap(tmp_path: Pa
         with instance.open_instance(m) as inst:
             runs = inst.get_runs()
             ids = {r.run_id for r in runs}
-            # one run per KWB year in the snapshot plus the rapportagejaar run, all successful
-            assert len(runs) >= 3
-            assert {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
+            # a build is one run, and it succeeded
+            assert [r.status for r in runs] == [dg.DagsterRunStatus.SUCCESS]
             assert editie_run in ids
             mat = inst.get_latest_materialization_event(LBM_WIJK)
             assert mat is not None

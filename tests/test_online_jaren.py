@@ -28,7 +28,6 @@ from nplv_monitor.config import ASSETS_DIR, DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.definitions import bouw_definitions
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
 from nplv_monitor.orkestratie.build import Samenvatting, bouw
-from nplv_monitor.orkestratie.jobs import HOOFDJOB
 from tests.bronnen_hulp import kopieer_snapshot
 from tests.replay.kwb_jaren import (
     KWB_2024,
@@ -83,6 +82,12 @@ def _bouw(regels: list[str]) -> tuple[Samenvatting, float]:
     return samenvatting, time.monotonic() - start
 
 
+def _kwb_tabellen(samenvatting: Samenvatting) -> dict[str, int]:
+    """The KWB tables the build's bron/kwb step wrote (one per year), with their rows."""
+    (kwb,) = [s for s in samenvatting.stappen if s.asset == "bron/kwb"]
+    return dict(kwb.metadata.get("tabellen") or {kwb.metadata["dagster/table_name"]: kwb.rijen})
+
+
 def _gemeentesom(tabel: _Tabel) -> int:
     """Inhabitants summed over the gemeente rows the server sends (DuckDB, independent of the
     pipeline)."""
@@ -115,8 +120,7 @@ def test_elk_registerjaar_online_gebouwd(
         verwacht = {j: _gemeentesom(server.tabellen[t]) for j, t in jaren.items()}
     print(f"\nonline build, {len(jaren)} KWB-jaren: {duur:.0f} s")
     assert all(gevraagd.values()), [t for t, v in gevraagd.items() if not v]
-    kwb_runs = [r for r in samenvatting.runs if not r.startswith(HOOFDJOB)]
-    assert sorted(kwb_runs) == sorted(f"{kwb_runs[0].split(' [')[0]} [{j}]" for j in jaren)
+    assert set(_kwb_tabellen(samenvatting)) == {f"bron.kwb_{j}" for j in jaren}
     pad = uit / PUBLICATIE
     assert _nl_inwoners(pad) == {j: float(n) for j, n in verwacht.items()}
     with duckdb.connect(str(pad), read_only=True) as con:
@@ -235,9 +239,9 @@ def test_nieuw_registerjaar_zonder_codewijziging(
         assert server.tabellen[NIEUW_ID].info["Title"].startswith("TESTDATA:")
         samenvatting, _ = _bouw([])
         assert server.verzoeken_naar(f"/{NIEUW_ID}/TypedDataSet")
-        kwb_runs = [r for r in samenvatting.runs if not r.startswith(HOOFDJOB)]
+        kwb_tabellen = _kwb_tabellen(samenvatting)
         verwacht = _gemeentesom(kwb_2024_volledig(NIEUW_JAAR, NIEUW_ID))
-    assert any(r.endswith(f"[{NIEUW_JAAR}]") for r in kwb_runs)
+    assert f"bron.kwb_{NIEUW_JAAR}" in kwb_tabellen
     pad = uit / PUBLICATIE
     assert _nl_inwoners(pad)[NIEUW_JAAR] == float(verwacht)
     with duckdb.connect(str(pad), read_only=True) as con:

@@ -19,7 +19,7 @@ from nplv_monitor.geografie import indeling, invoer, register, vergelijking
 
 GROEP = "referentie"
 
-KWB = dg.AssetKey(["bron", "kwb"])  # partitioned per KWB year; bron.kwb_2020 is read
+KWB = dg.AssetKey(["bron", "kwb"])  # one table per KWB year (bron.kwb_<jaar>); all are read
 
 
 def _bron(*tabellen: str) -> list[dg.AssetKey]:
