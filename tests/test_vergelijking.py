@@ -1,0 +1,229 @@
+"""Comparisons and trends (indicatoren/vergelijking.py) on small hand-made frames.
+
+TEST FIXTURE: every frame here is invented; each expected number is worked out by hand in the
+comment beside it. The full-build checks (independent SQL over the published file) are in
+tests/test_kloof.py and tests/test_indicatoren_percentiel.py; these are fast and are the mutation
+run's test selection for vergelijking.py, together with the pure tests of tests/test_kloof.py.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from nplv_monitor.indicatoren import vergelijking as v
+
+
+def _df(rijen: list[tuple[str, str, int, float | None, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rijen,
+        schema={
+            "gebied_code": pl.String,
+            "indicator_code": pl.String,
+            "peiljaar": pl.Int64,
+            "waarde": pl.Float64,
+            "status": pl.String,
+        },
+        orient="row",
+    )
+
+
+def _rij(df: pl.DataFrame, gebied: str, jaar: int, indicator: str = "x") -> dict[str, object]:
+    (r,) = df.filter(
+        (pl.col("gebied_code") == gebied)
+        & (pl.col("peiljaar") == jaar)
+        & (pl.col("indicator_code") == indicator)
+    ).to_dicts()
+    return r
+
+
+REEKS = _df(
+    [
+        ("NL00", "x", 2016, 50.0, "ok"),
+        ("NL00", "x", 2017, None, "onderdrukt"),
+        ("NL00", "x", 2019, 52.0, "ok"),
+        ("NL00", "x", 2021, 55.0, "ok"),
+        ("g", "x", 2016, 40.0, "ok"),
+        ("g", "x", 2017, 41.0, "ok"),
+        ("g", "x", 2019, 44.0, "ok"),
+        ("g", "x", 2021, 50.0, "ok"),
+        ("h", "x", 2019, None, "onderdrukt"),
+        ("h", "x", 2021, 60.0, "ok"),
+        # a context indicator: no basisjaar, no trend
+        ("NL00", "c", 2019, 1.0, "ok"),
+        ("g", "c", 2019, 3.0, "ok"),
+        ("g", "c", 2021, 4.0, "ok"),
+    ]
+)
+
+
+def test_met_nederland() -> None:
+    uit = v.met_nederland(REEKS)
+    assert uit.height == REEKS.height
+    assert (
+        _rij(uit, "g", 2019)["waarde_nederland"],
+        _rij(uit, "g", 2019)["verschil_nederland"],
+    ) == (
+        52.0,
+        -8.0,
+    )
+    # Nederland suppressed that year: nothing to compare with
+    g17 = _rij(uit, "g", 2017)
+    assert (g17["waarde_nederland"], g17["verschil_nederland"]) == (None, None)
+    assert _rij(uit, "NL00", 2021)["verschil_nederland"] == 0.0
+    assert _rij(uit, "g", 2021, "c")["waarde_nederland"] is None  # NL00 has c only in 2019
+
+
+def test_basisjaar_eerste_nederlandjaar_vanaf_2018() -> None:
+    uit = v.met_basisjaar(v.met_nederland(REEKS), ["x"])
+    # NL00 has x in 2016, 2019, 2021: the first from 2018 on is 2019
+    assert _rij(uit, "g", 2021)["basisjaar"] == 2019
+    assert _rij(uit, "g", 2016)["basisjaar"] is None  # before the basisjaar
+    g21 = _rij(uit, "g", 2021)
+    assert g21["waarde_basisjaar"] == 44.0
+    assert g21["verandering_sinds_basis"] == pytest.approx(6.0)  # 50 − 44
+    # gap −8 (44 − 52) → −5 (50 − 55): change of the signed difference +3
+    assert g21["verschil_nederland_basisjaar"] == -8.0
+    assert g21["verandering_verschil"] == pytest.approx(3.0)
+    g19 = _rij(uit, "g", 2019)
+    assert (g19["verandering_sinds_basis"], g19["verandering_verschil"]) == (None, None)
+    # area suppressed in the basisjaar: no change to report
+    h21 = _rij(uit, "h", 2021)
+    assert (h21["waarde_basisjaar"], h21["verandering_sinds_basis"]) == (None, None)
+    assert _rij(uit, "g", 2021, "c")["basisjaar"] is None  # not a gebiedseffect indicator
+    later = v.met_basisjaar(v.met_nederland(REEKS), ["x"], vanaf=2020)
+    assert _rij(later, "g", 2021)["basisjaar"] == 2021
+    assert _rij(later, "g", 2019)["basisjaar"] is None
+
+
+def test_vast_basisjaar() -> None:
+    uit = v.met_basisjaar(v.met_nederland(REEKS), ["x"], vast=2016)
+    g21 = _rij(uit, "g", 2021)
+    assert (g21["basisjaar"], g21["waarde_basisjaar"]) == (2016, 40.0)
+    assert g21["verandering_sinds_basis"] == pytest.approx(10.0)
+    assert _rij(uit, "g", 2016)["verandering_sinds_basis"] is None
+
+
+def _oordeel(
+    gebied: list[float | None], nl: list[float], tol: float, status: str = "ok"
+) -> str | None:
+    df = _df(
+        [
+            ("g", "x", 2019, gebied[0], "ok"),
+            ("g", "x", 2021, gebied[1], status),
+            ("NL00", "x", 2019, nl[0], "ok"),
+            ("NL00", "x", 2021, nl[1], "ok"),
+        ]
+    )
+    uit = v.met_kloof(v.met_basisjaar(v.met_nederland(df), ["x"]), {"x": tol})
+    return _rij(uit, "g", 2021)["kloof_wordt"]  # type: ignore[return-value]
+
+
+def test_kloof_oordeel_op_de_afstand() -> None:
+    # gap 5 → 6 (further away): groter; 5 → 4: kleiner; below NL −5 → −4: kleiner
+    assert _oordeel([15.0, 16.0], [10.0, 10.0], 0.5) == v.GROTER
+    assert _oordeel([15.0, 14.0], [10.0, 10.0], 0.5) == v.KLEINER
+    assert _oordeel([5.0, 6.0], [10.0, 10.0], 0.5) == v.KLEINER
+    assert _oordeel([5.0, 4.0], [10.0, 10.0], 0.5) == v.GROTER
+    # crossing Nederland: −5 → +5 is the same distance
+    assert _oordeel([5.0, 15.0], [10.0, 10.0], 0.5) == v.GELIJK
+    # a change of the distance equal to the tolerance is still "gelijk"; just above is not
+    assert _oordeel([15.0, 16.0], [10.0, 10.0], 1.0) == v.GELIJK
+    assert _oordeel([15.0, 16.0], [10.0, 10.0], 0.999) == v.GROTER
+    assert _oordeel([15.0, 14.0], [10.0, 10.0], 1.0) == v.GELIJK
+
+
+def test_kloof_zonder_oordeel() -> None:
+    assert _oordeel([15.0, 16.0], [10.0, 10.0], 0.5, status="onderdrukt") is None
+    assert _oordeel([None, 16.0], [10.0, 10.0], 0.5) is None  # no value in the basisjaar
+    df = _df([("g", "x", 2019, 1.0, "ok"), ("NL00", "x", 2019, 2.0, "ok")])
+    uit = v.met_kloof(v.met_basisjaar(v.met_nederland(df), ["x"]), {"x": 0.5})
+    assert _rij(uit, "g", 2019)["kloof_wordt"] == v.GEEN_TWEEDE_METING
+    assert _rij(uit, "NL00", 2019)["kloof_wordt"] is None
+    assert uit["verandering_significant"].null_count() == uit.height
+    # an indicator without a basisjaar (not gebiedseffect) gets no verdict
+    ctx = v.met_kloof(v.met_basisjaar(v.met_nederland(REEKS), ["x"]), {"x": 0.5, "c": 0.5})
+    assert _rij(ctx, "g", 2021, "c")["kloof_wordt"] is None
+
+
+def _wijken(
+    waarden: list[float | None], extra: list[tuple[str, float | None, str]] | None = None
+) -> pl.DataFrame:
+    rijen = [
+        {
+            "gebied_code": f"WK0000{i:02d}",
+            "gebied_soort": "wijk",
+            "indicator_code": "x",
+            "peiljaar": 2022,
+            "indelingsjaar": 2022,
+            "waarde": w,
+            "status": "ok" if w is not None else "onderdrukt",
+        }
+        for i, w in enumerate(waarden)
+    ]
+    for code, w, soort in extra or []:
+        rijen.append(
+            {
+                "gebied_code": code,
+                "gebied_soort": soort,
+                "indicator_code": "x",
+                "peiljaar": 2022,
+                "indelingsjaar": 2022,
+                "waarde": w,
+                "status": "ok" if w is not None else "onderdrukt",
+            }
+        )
+    return pl.DataFrame(rijen)
+
+
+def _pct(df: pl.DataFrame, gebied: str, **kw: object) -> float | None:
+    uit = v.met_percentiel(df, ["x"], **kw)  # type: ignore[arg-type]
+    (r,) = uit.filter(pl.col("gebied_code") == gebied).to_dicts()
+    return r["percentiel_wijken"]  # type: ignore[no-any-return]
+
+
+def test_percentiel_onder_of_gelijk() -> None:
+    tien = [float(i) for i in range(1, 11)]  # wijken 1..10
+    df = _wijken(
+        tien, [("a", 5.5, "focusgebied"), ("b", 0.5, "focusgebied"), ("c", 10.0, "focusgebied")]
+    )
+    assert _pct(df, "a") == pytest.approx(50.0)  # 5 of 10 at or below 5.5
+    assert _pct(df, "b") == 0.0  # below every wijk
+    assert _pct(df, "c") == pytest.approx(100.0)
+    assert _pct(df, "WK000003") == pytest.approx(40.0)  # value 4: wijken 1..4
+    # ties: 1, 2, 2, 3 — a value of 2 has three wijken at or below it
+    gelijk = _wijken([1.0, 2.0, 2.0, 3.0], [("a", 2.0, "focusgebied")])
+    assert _pct(gelijk, "a") == pytest.approx(75.0)
+    assert _pct(df, "a", landelijke_indelingsjaren=[2022]) == pytest.approx(50.0)
+
+
+def test_geen_percentiel_zonder_landelijke_dekking() -> None:
+    # 8 of 10 wijken with a value: 80% < 90%, no national rank
+    df = _wijken([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, None, None], [("a", 5.5, "focusgebied")])
+    assert _pct(df, "a") is None
+    # 9 of 10: exactly 90% is enough
+    negen = _wijken(
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, None], [("a", 4.5, "focusgebied")]
+    )
+    assert _pct(negen, "a") == pytest.approx(4 / 9 * 100)
+    # an indeling year without a national region list: no rank
+    assert _pct(negen, "a", landelijke_indelingsjaren=[2020]) is None
+    # a value without a number, or not a gebiedseffect indicator: no rank
+    zonder = _wijken([float(i) for i in range(10)], [("a", None, "focusgebied")])
+    assert _pct(zonder, "a") is None
+    ander = v.met_percentiel(negen, ["y"])
+    assert ander["percentiel_wijken"].null_count() == ander.height
+
+
+def test_actueel_is_het_laatste_jaar_met_waarde() -> None:
+    df = _df(
+        [
+            ("g", "x", 2018, 1.0, "ok"),
+            ("g", "x", 2020, 2.0, "ok"),
+            ("g", "x", 2022, None, "onderdrukt"),
+            ("h", "x", 2022, None, "onderdrukt"),
+        ]
+    )
+    uit = v.met_actueel(df).sort("gebied_code", "peiljaar")
+    assert uit["actueel"].to_list() == [False, True, False, False]
+    assert "_laatste" not in uit.columns
