@@ -20,6 +20,7 @@ import io
 import re
 import shutil
 import statistics
+import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,7 +87,7 @@ class _Pagina(HTMLParser):
         if "src" in a:
             self.bronnen.append(a["src"])
         if tag == "figure":
-            self._figuur = {"svg": [], "onderschrift": ""}
+            self._figuur = {"svg": [], "onderschrift": "", "indicator": a.get("data-indicator")}
         elif self._figuur is not None:
             if tag == "figcaption":
                 self._in = "figcaption"
@@ -229,6 +230,56 @@ def test_elke_link_bestaat(nieuwste: Path, volledige_build: Path) -> None:
     assert overzicht.name in rz.links
     assert any(link.startswith(overzicht.name + "#def-") for link in rz.links)
     assert _gebiedspagina(nieuwste, "rotterdam_zuid").name in paginas[overzicht].links
+
+
+def test_trendlijn_breekt_bij_definitiebreuk(nieuwste: Path, volledige_build: Path) -> None:
+    """A trend chart names a definition break exactly where a compared area's series changes
+    stretch (definitiebreuk and its new basisjaar, computed here in SQL), and nowhere else."""
+    con = _db(volledige_build / "nplv_monitor.duckdb")
+    kolommen = {r[0] for r in con.sql("describe monitor.indicatorwaarden").fetchall()}
+    if "definitiebreuk" not in kolommen:
+        pytest.fail("monitor.indicatorwaarden heeft (nog) geen kolom definitiebreuk")
+    focus = [
+        r[0]
+        for r in con.sql(
+            "select gebied_code from ref.gebieden where soort = 'focusgebied'"
+        ).fetchall()
+    ]
+    met_breuk = 0
+    for code in focus:
+        p = _lees(_gebiedspagina(nieuwste, code))
+        gemeente = _een(con, "select gemeentecode from ref.gebieden where gebied_code = ?", [code])[
+            0
+        ]
+        for f in p.figuren:
+            trend = any(a.get("class", "").startswith("mark-line") for _, a in f["svg"])
+            if not f["indicator"] or not trend:
+                continue  # the map, or comparison bars (one peiljaar)
+            jaren = sorted(
+                r[0]
+                for r in con.execute(
+                    """
+                    select peiljaar from (
+                      select peiljaar, (coalesce(definitiebreuk, false),
+                             case when definitiebreuk then basisjaar end) as sleutel,
+                             lag((coalesce(definitiebreuk, false),
+                             case when definitiebreuk then basisjaar end))
+                               over (partition by gebied_code order by peiljaar) as vorige
+                      from monitor.indicatorwaarden
+                      where indicator_code = ? and gebied_code in (?, ?, ?, 'NL00')
+                        and status = 'ok' and waarde is not null)
+                    where vorige is not null and sleutel <> vorige
+                    group by peiljaar
+                    """,
+                    [f["indicator"], code, gemeente, f"{code}_rest"],
+                ).fetchall()
+            )
+            m = re.search(r"definitiebreuk vóór ([\d, ]+) ", f["onderschrift"])
+            genoemd = [int(j) for j in m.group(1).split(", ")] if m else []
+            assert genoemd == jaren, (code, f["indicator"], f["onderschrift"])
+            met_breuk += bool(jaren)
+    con.close()
+    print(f"{met_breuk} trendgrafieken met een definitiebreuk")
 
 
 # -- colour rule --------------------------------------------------------------------------------
@@ -514,3 +565,34 @@ def test_getallen_in_nederlandse_notatie(nieuwste: Path) -> None:
     for pad, p in _paginas(nieuwste):
         for c in p.cellen:
             assert not fout.search(c["tekst"]), (pad.name, c["tekst"])
+
+
+@pytest.mark.browser
+def test_gebiedspagina_print_op_a4(nieuwste: Path, tmp_path: Path, ui_screenshot: Any) -> None:
+    """Chromium prints an area page on A4 (the page's @page rule), in a handful of pages."""
+    from tests.hulp import overslaan
+
+    chromium = ui_screenshot.chromium()
+    if chromium is None:
+        overslaan("Debian's chromium is niet geïnstalleerd (apt-get install -y chromium)")
+    pdf = tmp_path / "rotterdam_zuid.pdf"
+    subprocess.run(
+        [
+            chromium,
+            *ui_screenshot.headless_vlaggen(tmp_path / "profiel"),
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            _gebiedspagina(nieuwste, "rotterdam_zuid").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    inhoud = pdf.read_bytes()
+    formaten = {
+        tuple(round(float(x)) for x in m.split())
+        for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", inhoud)
+    }
+    assert formaten == {(0, 0, 595, 842)}  # A4 in points, portrait
+    paginas = len(re.findall(rb"/Type\s*/Page[^s]", inhoud))
+    assert 2 <= paginas <= 14, paginas

@@ -145,6 +145,8 @@ class Punt:
     rol: str
     peiljaar: int
     waarde: float | None
+    #: Comparable stretch of this area's series: a new number after a definition break.
+    reeks: int = 0
 
 
 def trend(
@@ -160,8 +162,9 @@ def trend(
     """Lines per comparison area over peiljaar; the baseline year marked with a dashed rule.
 
     ``breuken``: peiljaren whose value is not comparable with the years before (a definition or
-    territory break, ``definitiebreuk``): the line stops before such a year and starts again at
-    it, and a dotted rule labelled "breuk" stands between the two years.
+    territory break, ``definitiebreuk``): a dotted rule labelled "breuk" stands between such a
+    year and the one before. The lines themselves are drawn per area and :attr:`Punt.reeks`, so a
+    line stops at its own break and starts again after it.
     """
     breuken = sorted(set(breuken))
     rijen = [
@@ -172,7 +175,7 @@ def trend(
             "waarde": p.waarde,
             "label": opmaak.waarde(p.waarde, eenheid),
             # The segment: lines are drawn per area and segment, so they never cross a break.
-            "reeks": f"{p.gebied}|{sum(1 for b in breuken if p.peiljaar >= b)}",
+            "reeks": f"{p.gebied}|{p.reeks}",
         }
         for p in punten
         if p.waarde is not None

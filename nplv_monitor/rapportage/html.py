@@ -78,6 +78,7 @@ class Figuur:
     spec: grafieken.Spec | None
     onderschrift: str
     svg: str = ""
+    indicator: str = ""  # the indicator a chart shows (data-indicator on its <figure>)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,13 @@ class _Rapport:
             totaal = r.get("aantal_gebieden_totaal") or self.aantal_focus
             delen.append(f"{r['aantal_gebieden']} van {totaal} gebieden")
         if r.get("definitiebreuk"):
-            delen.append("definitiebreuk: niet vergelijkbaar met de jaren ervoor")
+            tekst = f"definitiebreuk: verandering en kloof gemeten vanaf {r.get('basisjaar')}"
+            if r.get("territorium_peiljaar") and r.get("territorium_basis"):
+                tekst += (
+                    f" ({r['territorium_peiljaar']}; het oorspronkelijke basisjaar besloeg "
+                    f"{r['territorium_basis']})"
+                )
+            delen.append(tekst)
         if r.get("marge") is not None:
             delen.append(f"marge ± {opmaak.waarde(r['marge'], r['eenheid'])}")
         if r.get("toelichting") and r.get("familie") == "gebiedsrealisatie":
@@ -288,24 +295,29 @@ class _Rapport:
                 for j in self.jaren(hoofd, code)
                 if (g, code, j) in self.idx and _ok(self.idx[(g, code, j)])
             ]
-            punten = [
-                grafieken.Punt(naam, soort, r["peiljaar"], r["waarde"])
-                for g, soort, naam in gebieden
-                for r in rijen
-                if r["gebied_code"] == g
-            ]
+            punten: list[grafieken.Punt] = []
+            breuken: set[int] = set()
+            for g, soort, naam in gebieden:
+                reeks = _reeksen([r for r in rijen if r["gebied_code"] == g])
+                punten.extend(
+                    grafieken.Punt(naam, soort, r["peiljaar"], r["waarde"], n) for r, n in reeks
+                )
+                breuken |= {
+                    r["peiljaar"]
+                    for (r, n), (_, v) in zip(reeks[1:], reeks, strict=False)
+                    if n != v
+                }
             eigen = [self.idx[(hoofd, code, j)] for j in ok_jaren]
             basisjaar = next((r["basisjaar"] for r in reversed(eigen) if r.get("basisjaar")), None)
-            breuken = sorted({r["peiljaar"] for r in rijen if r.get("definitiebreuk")})
             titel = f"{i['naam']}, {ok_jaren[0]}–{ok_jaren[-1]}"
             chart = grafieken.trend(
-                punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar, breuken=breuken
+                punten, eenheid=eenheid, titel=titel, basisjaar=basisjaar, breuken=sorted(breuken)
             )
             extra = f" Stippellijn: basisjaar {basisjaar}." if basisjaar else ""
             if breuken:
                 extra += (
-                    f" Rode stippellijn: definitiebreuk vóór {', '.join(map(str, breuken))}; "
-                    "de lijnen zijn daar onderbroken."
+                    f" Rode stippellijn: definitiebreuk vóór {', '.join(map(str, sorted(breuken)))} "
+                    "(ander grondgebied of andere definitie); de lijn is daar onderbroken."
                 )
         else:
             jaar = ok_jaren[-1]
@@ -330,7 +342,7 @@ class _Rapport:
             chart = grafieken.vergelijking(staven, eenheid=eenheid, titel=titel)
             extra = ""
         onderschrift = f"{wie}. Bron: {self.bronnen(rijen)}.{extra}"
-        return Figuur(chart, onderschrift)
+        return Figuur(chart, onderschrift, indicator=code)
 
     # -- scorecard ------------------------------------------------------------------------
     def oogopslag(self, gebied: str, naam: str) -> list[dict[str, Any]]:
@@ -825,6 +837,28 @@ class _Rapport:
 
     def html(self, pagina: _Pagina) -> str:
         return self.env.get_template(pagina.template).render(**pagina.ctx)
+
+
+def _reeksen(rijen: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """One area's rows in peiljaar order, each with the number of its comparable stretch.
+
+    Rows on a territory or definition not comparable with the original basisjaar carry
+    ``definitiebreuk`` and the basisjaar of their own stretch (the engine moves it to the first
+    peiljaar after the break): a new stretch starts wherever that pair changes.
+    """
+    uit: list[tuple[dict[str, Any], int]] = []
+    vorige: tuple[bool, Any] | None = None
+    n = 0
+    for r in sorted(rijen, key=lambda r: r["peiljaar"]):
+        sleutel = (
+            bool(r.get("definitiebreuk")),
+            r.get("basisjaar") if r.get("definitiebreuk") else None,
+        )
+        if vorige is not None and sleutel != vorige:
+            n += 1
+        vorige = sleutel
+        uit.append((r, n))
+    return uit
 
 
 def _antwoord_tekst(a: retouren.Antwoord) -> str:
