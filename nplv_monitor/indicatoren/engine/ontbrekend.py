@@ -36,8 +36,11 @@ BRONSTATUS_SCHEMA: dict[str, pl.DataType] = {
 
 #: Main gebied kinds that get a row for every indicator and peiljaar.
 HOOFDSOORTEN = ("focusgebied", "gemeente", "rest_gemeente", "alle_focusgebieden", "nederland")
-#: Kinds of area that may be made of whole wijken (gemeenten and Nederland are published).
-WIJKGEBIEDEN = ("focusgebied", "rest_gemeente", "alle_focusgebieden")
+#: Areas the register delineates itself (ref.gebied_buurten), per indeling year.
+REGISTERGEBIEDEN = ("focusgebied", "rest_gemeente", "alle_focusgebieden")
+#: Kinds of area that may be made of whole wijken: those, and the programme's gemeenten (which
+#: the engine sums from the same units as their areas and rests).
+WIJKGEBIEDEN = (*REGISTERGEBIEDEN, "gemeente")
 
 
 def bronstatus_schema() -> pl.DataFrame:
@@ -193,7 +196,7 @@ def zonder_rij(
         .join(afgebakend, on=["gebied_code", "_indeling"], how="left")
     )
     niet_afgebakend = (
-        pl.col("gebied_soort").is_in(WIJKGEBIEDEN)
+        pl.col("gebied_soort").is_in(REGISTERGEBIEDEN)
         & pl.col("_indeling").is_not_null()
         & ~pl.col("_afgebakend").fill_null(False)
         & pl.lit(lidmaatschap is not None)
@@ -294,19 +297,20 @@ def met_oorzaak_afgekapt(
 
 
 def kies_bron(df: pl.DataFrame, metingen: pl.DataFrame, catalogus: Catalogus) -> pl.DataFrame:
-    """One row per gebied, indicator and peiljaar where several sources give one.
+    """One row per gebied, indicator and peiljaar for an indicator that lists several sources
+    (``bron: [cbs_kwb, cbs_bevolking_2024, cbs_gemeenten_wijken_2024]``; sources matched only by
+    prefix, such as the Leefbaarometer's, are left as the aggregation made them).
 
-    The catalogue lists an indicator's sources in order (``bron: [cbs_kwb, cbs_bevolking_2024,
-    cbs_gemeenten_wijken_2024]``). A further source only fills a gap: its rows count only with a
-    value (status ok). Among the rows left: a value before none, the highest coverage, then the
-    earlier source — so the complete 2024 population file replaces a truncated KWB sum, and a
-    gemeente keeps the figure CBS publishes for it.
+    Where several sources give a row: a value (status ok) before none; among values the highest
+    coverage, then the earlier source in the list; among rows without a value the earlier
+    source, whose reason is the one that matters. So the complete 2024 population file replaces
+    a truncated KWB sum, and a gemeente in the truncated table keeps its KWB figure.
     """
     volgorde = pl.DataFrame(
         [
             {"indicator_code": i.code, "bron": b, "_prioriteit": n}
             for i in catalogus.indicatoren
-            if len(i.bronnen()) > 1
+            if i.extra_bronnen
             for n, b in enumerate(i.bronnen())
         ],
         schema={"indicator_code": pl.String, "bron": pl.String, "_prioriteit": pl.Int64},
@@ -316,21 +320,26 @@ def kies_bron(df: pl.DataFrame, metingen: pl.DataFrame, catalogus: Catalogus) ->
     # A result row names its file (bron_sha256), not its source code: map one onto the other,
     # per indicator (two sources of one indicator never read the same file).
     bestand = metingen.select("bron", "bron_sha256").unique().join(volgorde, on="bron")
-    uit = df.join(
+    meer = pl.col("indicator_code").is_in(volgorde["indicator_code"].unique().implode())
+    keuze = df.filter(meer).join(
         bestand.select("indicator_code", "bron_sha256", "_prioriteit"),
         on=["indicator_code", "bron_sha256"],
         how="left",
-    ).with_columns(_prioriteit=pl.col("_prioriteit").fill_null(0))
-    meer = pl.col("indicator_code").is_in(volgorde["indicator_code"].unique().implode())
-    uit = uit.filter(~meer | (pl.col("_prioriteit") == 0) | (pl.col("status") == "ok"))
-    return (
-        uit.sort(
-            [pl.col("status") != "ok", pl.col("dekking").fill_null(-1.0), "_prioriteit"],
+    )
+    ok = pl.col("status") == "ok"
+    keuze = (
+        keuze.sort(
+            [
+                ~ok,
+                pl.when(ok).then(pl.col("dekking").fill_null(0.0)).otherwise(0.0),
+                pl.col("_prioriteit").fill_null(0),
+            ],
             descending=[False, True, False],
         )
         .unique(["gebied_code", "indicator_code", "peiljaar"], keep="first", maintain_order=True)
         .drop("_prioriteit")
     )
+    return pl.concat([df.filter(~meer), keuze.select(df.columns)])
 
 
 def met_hele_wijken(lidmaatschap: pl.DataFrame) -> pl.DataFrame:
