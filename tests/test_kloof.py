@@ -30,14 +30,25 @@ pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 #: The independent recomputation: trends are judged for gebiedseffect indicators, basisjaar =
 #: first peiljaar >= 2018 with a Nederland value (docs/indicatoren.md), gap = |area - Nederland|
-#: from the raw waarde columns, "gelijk" within monitor.indicatoren.precisie.
+#: from the raw waarde columns, "gelijk" within monitor.indicatoren.precisie. After a
+#: definitiebreuk the trend restarts: the basis is the area's first peiljaar on the row's
+#: indelingsjaar among the rows flagged (docs/indicatoren.md, "Vergelijkbaarheid van een reeks").
 VERWACHT_SQL = """
 WITH nl AS (
     SELECT indicator_code, peiljaar, waarde FROM monitor.indicatorwaarden
     WHERE gebied_code = 'NL00' AND status = 'ok'),
-basis AS (
+basis_nl AS (
     SELECT indicator_code, min(peiljaar) AS basisjaar FROM nl WHERE peiljaar >= 2018 GROUP BY 1),
-f AS (SELECT * FROM monitor.indicatorwaarden WHERE gebied_soort = 'focusgebied')
+breuk AS (
+    SELECT gebied_code, indicator_code, indelingsjaar, min(peiljaar) AS basisjaar
+    FROM monitor.indicatorwaarden WHERE definitiebreuk GROUP BY 1, 2, 3),
+f AS (SELECT * FROM monitor.indicatorwaarden WHERE gebied_soort = 'focusgebied'),
+basis AS (
+    SELECT f.gebied_code, f.indicator_code, f.peiljaar,
+           CASE WHEN f.definitiebreuk THEN br.basisjaar ELSE bn.basisjaar END AS basisjaar
+    FROM f JOIN basis_nl bn USING (indicator_code)
+    LEFT JOIN breuk br ON br.gebied_code = f.gebied_code AND br.indicator_code = f.indicator_code
+         AND br.indelingsjaar = f.indelingsjaar)
 SELECT f.gebied_code, f.indicator_code, f.peiljaar,
        f.waarde - nlt.waarde AS kloof_nu, f0.waarde - nl0.waarde AS kloof_basis,
        CASE WHEN f.familie <> 'gebiedseffect' OR f.status <> 'ok' OR f.waarde IS NULL
@@ -50,7 +61,8 @@ SELECT f.gebied_code, f.indicator_code, f.peiljaar,
             WHEN abs(f.waarde - nlt.waarde) < abs(f0.waarde - nl0.waarde) THEN 'kleiner'
             ELSE 'groter' END AS verwacht
 FROM f
-LEFT JOIN basis b USING (indicator_code)
+LEFT JOIN basis b ON b.gebied_code = f.gebied_code AND b.indicator_code = f.indicator_code
+     AND b.peiljaar = f.peiljaar
 LEFT JOIN nl nlt ON nlt.indicator_code = f.indicator_code AND nlt.peiljaar = f.peiljaar
 LEFT JOIN monitor.indicatorwaarden f0 ON f0.gebied_code = f.gebied_code
      AND f0.indicator_code = f.indicator_code AND f0.peiljaar = b.basisjaar AND f0.status = 'ok'
