@@ -227,3 +227,40 @@ def test_formatteer_zonder_argument_schrijft_duizendtallen() -> None:
 )
 def test_is_geheel(d: Decimal, geheel: bool) -> None:
     assert is_geheel(d) is geheel
+
+
+# -- added after the mutation run (docs/ontwikkelaars.md, "Mutatietests"): exact messages and the
+# quoted text of every rejection, which the substring checks above let change unnoticed.
+def test_afwijzingen_citeren_wat_getypt_is_met_de_volledige_uitleg() -> None:
+    assert lees_tekst("2.500", "fte") == Onleesbaar(
+        "2.500",
+        "is dubbelzinnig: in een Nederlandse retour betekent de punt duizendtallen (2.500), "
+        "maar bedoelde u misschien 2,500? Schrijf een decimaal getal met een komma en zonder "
+        "punt: 2500 of 2,500.",
+    )
+    assert lees_tekst("1,5", "aantal") == Onleesbaar(
+        "1,5",
+        "bevat een decimale komma, maar hier hoort een geheel getal. Schrijf het aantal zonder "
+        "decimalen (duizendtallen mogen met een punt: 1.000).",
+    )
+    assert lees_tekst("12.5", "oordeel") == Onleesbaar(
+        "12.5",
+        "is geen geheel getal: een punt scheidt in een Nederlandse retour alleen groepen van drie "
+        "cijfers (1.500). Schrijf een geheel getal, bijvoorbeeld 12.",
+    )
+    assert lees_tekst("1.5", "percentage") == Onleesbaar(
+        "1.5",
+        "gebruikt een punt als decimaalteken; in een Nederlandse retour is dat een komma: "
+        "schrijf 1,5.",
+    )
+    assert lees_tekst("tien", "fte") == Onleesbaar("tien", "is geen getal.")
+    # a percentage question's own % sign does not make other text a "%-question" error
+    assert lees_tekst("abc%", "percentage") == Onleesbaar("abc%", "is geen getal.")
+
+
+def test_procentcel_bij_andere_vraag_volledige_uitleg() -> None:
+    assert lees_cel(0.5, "0%", "aantal") == Onleesbaar(
+        "50%",
+        "staat in een cel die als percentage is opgemaakt, maar deze vraag vraagt geen "
+        "percentage. Maak de cel op als 'Standaard' of 'Getal' en typ het getal opnieuw.",
+    )
