@@ -182,7 +182,7 @@ def test_html_laadt_niets_van_buiten(gebouwd: Path) -> None:
         assert "<svg" in tekst  # at least the map is drawn
 
 
-def test_report_commando_voor_een_gebied(gebouwd: Path, tmp_path: Path) -> None:
+def test_report_commando_voor_een_gebied(gebouwd: Path, tmp_path: Path, tmp_output: Path) -> None:
     from nplv_monitor.cli import main
 
     pub = gebouwd / "nplv_monitor.duckdb"
