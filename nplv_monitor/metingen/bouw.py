@@ -546,12 +546,16 @@ def _buurtlijsten(lang: pl.DataFrame) -> pl.DataFrame:
         .sort("n", "bron", descending=[True, False])
         .unique("indelingsjaar", keep="first")
     )
-    return inw.join(volledig.drop("n"), on=["bron", "indelingsjaar"]).select(
-        "indelingsjaar",
-        "regiocode",
-        pl.col("waarde").alias("inwoners"),
-        pl.col("bron").alias("_lijst_bron"),
-    ).unique(["indelingsjaar", "regiocode"])
+    return (
+        inw.join(volledig.drop("n"), on=["bron", "indelingsjaar"])
+        .select(
+            "indelingsjaar",
+            "regiocode",
+            pl.col("waarde").alias("inwoners"),
+            pl.col("bron").alias("_lijst_bron"),
+        )
+        .unique(["indelingsjaar", "regiocode"])
+    )
 
 
 def op_eigen_indeling(lang: pl.DataFrame) -> pl.DataFrame:
