@@ -142,6 +142,16 @@ def test_view_geeft_elke_editie_terug(con: duckdb.DuckDBPyConnection) -> None:
     assert _view(con, "E3") == _zoals(E3)
     kolommen = [r[0] for r in con.execute(f"DESCRIBE {DB}.{historie.HISTORIE}").fetchall()]
     assert kolommen == ["editie_id", *(k.strip() for k in KOLOMMEN.split(","))]
+    # the analyst's description of the view (data dictionary, COMMENT ON)
+    (commentaar,) = con.execute(
+        "SELECT comment FROM duckdb_views() WHERE database_name = ? AND view_name = ?",
+        [DB, historie.HISTORIE.split(".")[1]],
+    ).fetchall()[0]
+    assert commentaar == (
+        "De indicatorwaarden van elke bewaarde editie, zoals gepubliceerd (één rij per "
+        "editie_id en gebied_code, indicator_code, peiljaar). Opgebouwd uit "
+        f"{historie.WIJZIGINGEN}, waarin elke waarde één keer staat."
+    )
 
 
 def test_nieuwe_kolom_in_een_latere_editie(con: duckdb.DuckDBPyConnection) -> None:
