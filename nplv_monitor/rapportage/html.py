@@ -153,7 +153,14 @@ class _Rapport:
         """'Kerncijfers wijken en buurten 2024 (85984NED), peiljaar 2024; …' for the rows given."""
         per_bron: dict[str, set[int]] = {}
         for r in rijen:
-            per_bron.setdefault(self.bron_tekst(r), set()).add(int(r["peiljaar"]))
+            tabel = str(r.get("bron_tabel") or "")
+            # One line for all answers of the returns (each row names its question in the table).
+            tekst = (
+                f"retouren van de gebieden ({tabel})"
+                if tabel.startswith("realisatie.retouren")
+                else self.bron_tekst(r)
+            )
+            per_bron.setdefault(tekst, set()).add(int(r["peiljaar"]))
         return "; ".join(
             f"{b}, peiljaar {_jaren_tekst(js)}" for b, js in sorted(per_bron.items()) if b
         )
@@ -224,8 +231,12 @@ class _Rapport:
         if niveau and niveau != "gebied":
             delen.append(f"waarde van de {niveau}, niet van het gebied zelf")
         if r.get("gebied_soort") == "alle_focusgebieden" and r.get("aantal_gebieden"):
+            # Said where it matters: a figure summed over the returns received, or one that does
+            # not count every focus area ("20 van 20" on every row would only be noise).
             totaal = r.get("aantal_gebieden_totaal") or self.aantal_focus
-            delen.append(f"{r['aantal_gebieden']} van {totaal} gebieden")
+            uit_retouren = str(r.get("bron_tabel") or "").startswith("realisatie.retouren")
+            if uit_retouren or r["aantal_gebieden"] < totaal:
+                delen.append(f"{r['aantal_gebieden']} van {totaal} gebieden")
         if r.get("definitiebreuk"):
             tekst = f"definitiebreuk: verandering en kloof gemeten vanaf {r.get('basisjaar')}"
             if r.get("territorium_peiljaar") and r.get("territorium_basis"):
@@ -676,10 +687,12 @@ class _Rapport:
             svg, lid = self._kaart_svg(r["gebied_code"], 280, 240)
             if not svg:
                 continue
+            # The full attribution is under the maps once; each caption names its source short.
             panelen.append(
                 Figuur(
                     None,
-                    f"{r['gebied_naam']}: {len(lid)} buurten. {self._kaart_bron()}.",
+                    f"{r['gebied_naam']}: {len(lid)} buurten. Bron: Leefbaarometer 3.0, "
+                    f"peiljaar {kaart.PEILJAAR}.",
                     svg,
                 )
             )
