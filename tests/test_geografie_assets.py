@@ -14,7 +14,7 @@ from nplv_monitor import cli
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import WerkDatabase, verbind
 from nplv_monitor.definitions import bouw_definitions
-from nplv_monitor.geografie import assets, commando, invoer
+from nplv_monitor.geografie import assets, invoer
 from nplv_monitor.geografie.gebieden import focusgebied_codes
 
 defs = bouw_definitions()
@@ -56,7 +56,9 @@ def test_werkdb_invoer_gelijk_aan_de_ruwe_bestanden(werkdb_bronnen: Path) -> Non
         assert regio["inwoners"].sum() == som
 
 
-def test_assets_schrijven_de_ref_tabellen(tmp_output: Path, werkdb_bronnen: Path) -> None:
+def test_assets_schrijven_de_ref_tabellen(
+    tmp_output: Path, werkdb_bronnen: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pad = tmp_output / ".werk" / "werk.duckdb"
     pad.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(werkdb_bronnen, pad)  # the session DB with every bron table; never written to
@@ -65,14 +67,36 @@ def test_assets_schrijven_de_ref_tabellen(tmp_output: Path, werkdb_bronnen: Path
     checks = resultaat.get_asset_check_evaluations()
     assert len(checks) == len(REF_ASSETS)
     assert all(c.passed for c in checks)
-    verwacht = commando.bereken()
     with verbind(pad, read_only=True) as con:
-        geschreven = con.sql("select * from ref.bevolkingscontrole").pl()
+        geschreven = con.sql(
+            "select gebied_code, indelingsjaar, buurten, buurten_zonder_inwonertal, inwoners, "
+            "verschil_pct from ref.bevolkingscontrole order by all"
+        ).fetchall()
+        # Independently: the buurten of each area (its membership) with their inhabitants read
+        # straight from the raw bron tables (2020: the KWB table; 2024: the population file).
+        verwacht = con.sql(
+            """with inw as (
+                 select 2020 as indelingsjaar, Codering_3 as buurtcode, AantalInwoners_5 as inwoners
+                 from bron.kwb_2020 where Codering_3 like 'BU%'
+                 union all
+                 select 2024, buurtcode, inwoners from bron.bevolking_buurt_2024)
+               select gb.gebied_code, gb.indelingsjaar, count(*), count(*) - count(i.inwoners),
+                      sum(i.inwoners), any_value(g.inwoners_gepubliceerd_2025)
+               from ref.gebied_buurten gb join ref.gebieden g using (gebied_code)
+               left join inw i using (indelingsjaar, buurtcode)
+               where g.soort in ('focusgebied', 'alle_focusgebieden')
+               group by all order by all"""
+        ).fetchall()
         soorten = dict(con.sql("select soort, count(*) from ref.gebieden group by all").fetchall())
         buurtjaren = con.sql("select distinct indelingsjaar from ref.gebied_buurten").fetchall()
-    assert geschreven.sort("gebied_code", "indelingsjaar").equals(
-        verwacht.sort("gebied_code", "indelingsjaar")
-    )
+    assert len(geschreven) == len(verwacht) == 2 * (len(focusgebied_codes()) + 1)
+    for rij, (code, jaar, n, zonder, inw, gepubl) in zip(geschreven, verwacht, strict=True):
+        assert rij[:5] == (code, jaar, n, zonder, inw), (rij, code, jaar)
+        assert rij[5] == pytest.approx((inw / gepubl - 1) * 100, abs=0.05 + 1e-9), rij
+    # The CLI prints the same check: its total for all focus areas in 2024, Dutch notation.
+    totaal_2024 = next(r[4] for r in verwacht if r[:2] == ("alle_focusgebieden", 2024))
+    assert cli.main(["gebieden"]) == 0
+    assert f" {totaal_2024:,} ".replace(",", ".") in capsys.readouterr().out
     assert soorten["focusgebied"] == len(focusgebied_codes())
     assert sorted(j for (j,) in buurtjaren) == [2020, 2024]
     for materialisatie in resultaat.get_asset_materialization_events():
@@ -105,11 +129,4 @@ def test_cli_gebieden(
     for code in focusgebied_codes():
         assert sum(r.startswith(code + " ") for r in regels) == 2, code
     assert sum(r.startswith("totaal (20 gebieden)") for r in regels) == 2
-    totaal_2024 = (
-        commando.bereken()
-        .filter(pl.col("gebied_code") == "alle_focusgebieden", pl.col("indelingsjaar") == 2024)[
-            "inwoners"
-        ]
-        .item()
-    )
-    assert f"{totaal_2024:,}".replace(",", ".") in uit
+    # The figures themselves are checked against SQL in test_assets_schrijven_de_ref_tabellen.
