@@ -673,6 +673,24 @@ def aggregeer(
     return pl.concat(delen) if delen else pl.DataFrame(schema=RESULTAAT_SCHEMA)
 
 
+def gemeentenamen(metingen: pl.DataFrame) -> pl.DataFrame:
+    """(gemeentecode, gemeentenaam): the name of each gemeente as its sources write it, without a
+    level suffix ("Groningen (GM)") and never the code itself (KWB 2020 names regions by code)."""
+    return (
+        metingen.filter(pl.col("regio_soort") == "gemeente")
+        .select(
+            pl.col("regiocode").alias("gemeentecode"),
+            pl.col("regionaam").str.replace(r"\s*\(GM\)$", "").alias("gemeentenaam"),
+        )
+        .filter(
+            pl.col("gemeentenaam").is_not_null()
+            & (pl.col("gemeentenaam") != pl.col("gemeentecode"))
+        )
+        .sort("gemeentecode", "gemeentenaam")
+        .unique("gemeentecode", keep="first")
+    )
+
+
 def _via_gemeente(catalogus: Catalogus) -> list[str]:
     """Indicators whose areas show their gemeente's figure: published per gemeente, no base."""
     return [
@@ -709,11 +727,7 @@ def met_gebiedsniveau(
         if gebieden is not None
         else pl.DataFrame(schema={"gebied_code": pl.String, "_gm": pl.String})
     )
-    namen = (
-        metingen.filter(pl.col("regio_soort") == "gemeente")
-        .select(pl.col("regiocode").alias("_gm"), pl.col("regionaam").alias("_gm_naam"))
-        .unique("_gm")
-    )
+    namen = gemeentenamen(metingen).rename({"gemeentecode": "_gm", "gemeentenaam": "_gm_naam"})
     marges = (
         metingen.filter(pl.col("marge").is_not_null())
         .select(

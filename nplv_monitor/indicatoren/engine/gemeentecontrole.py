@@ -95,13 +95,7 @@ def gemeentecontrole(
     vorm = metingen.select("tabel_id", "bron_variabele", "vorm").unique(
         ["tabel_id", "bron_variabele"]
     )
-    namen = (
-        metingen.filter(pl.col("regio_soort") == "gemeente")
-        .select(
-            pl.col("regiocode").alias("gemeentecode"), pl.col("regionaam").alias("gemeentenaam")
-        )
-        .unique("gemeentecode")
-    )
+    namen = aggregatie.gemeentenamen(metingen)
     gemeente = waarden.filter(pl.col("gebied_soort") == "gemeente").select(
         pl.col("gebied_code").alias("gemeentecode"),
         "indicator_code",
