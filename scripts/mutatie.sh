@@ -42,6 +42,11 @@ cd "$WERK/nplv"
     echo "    docs"
     echo "pytest_add_cli_args_test_selection ="
     for t in "$@"; do echo "    $t"; done
+    # polars starts a thread pool on its first query; a process forked after that can deadlock
+    # (every mutant of a polars module then times out). Fork the mutants from a server that has
+    # imported nothing but the test runner.
+    echo "process_isolation = forkserver"
+    echo "forkserver_warmup = none"
     echo "pytest_add_cli_args ="
     echo "    -p"
     echo "    no:cacheprovider"
