@@ -79,14 +79,15 @@ FROM ref.gebied_wijken GROUP BY 1
 """
 
 
-def test_leefbaarometer_2024_breuk_waar_de_wijkregel_ander_grondgebied_geeft(
+def test_leefbaarometer_2024_breuk_met_aandelen_van_de_wijkregel(
     volledige_build: Path,
 ) -> None:
     with _con(volledige_build) as con:
         verwacht = con.sql(LBM_SQL).pl()
         register = con.sql("SELECT gebied_code, reeks_vergelijkbaar FROM ref.gebieden").pl()
         rijen = con.sql(
-            "SELECT gebied_code, aandeel_basisbevolking, definitiebreuk, basisjaar, peiljaar, "
+            "SELECT gebied_code, aandeel_basisbevolking, aandeel_peiljaarbevolking_in_basis, "
+            "definitiebreuk, basisjaar, peiljaar, "
             "territorium_basis, territorium_peiljaar, verandering_sinds_basis "
             "FROM monitor.indicatorwaarden WHERE indicator_code = 'lbm_afwijking' "
             "AND peiljaar = 2024 AND gebied_soort = 'focusgebied'"
@@ -99,10 +100,14 @@ def test_leefbaarometer_2024_breuk_waar_de_wijkregel_ander_grondgebied_geeft(
         | (pl.col("gebied_in_wijk") < grens)
         | ~pl.col("reeks_vergelijkbaar")
     )
-    assert (d["definitiebreuk"] == d["verwachte_breuk"]).all(), d
+    # the shares say how far the territories differ ...
     assert ((d["aandeel_basisbevolking"] - d["wijk_in_gebied"]).abs() < 1e-9).all()
-    # both kinds occur: areas of whole wijken continue, others are split
-    assert 0 < d["definitiebreuk"].sum() < 20
+    assert ((d["aandeel_peiljaarbevolking_in_basis"] - d["gebied_in_wijk"]).abs() < 1e-9).all()
+    # ... both kinds occur (areas of whole wijken on the same ground, others not) ...
+    assert 0 < d["verwachte_breuk"].sum() < 20
+    # ... and every area is split in 2024 all the same: wijk scores (2002-2022) against buurt
+    # scores (2024) are two definitions even on the same ground (docs: basis van de waarde)
+    assert d["definitiebreuk"].all(), d
     gesplitst = d.filter(pl.col("definitiebreuk"))
     assert (gesplitst["basisjaar"] == 2024).all()
     assert gesplitst["verandering_sinds_basis"].null_count() == gesplitst.height

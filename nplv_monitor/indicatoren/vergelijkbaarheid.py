@@ -12,7 +12,9 @@ ground. Per gebied and pair of indelingen this module measures how much:
 - ``definitiebreuk``: true when either share is below ``1 - TERRITORIUM_TOLERANTIE``, or the
   area register calls the series not comparable (``reeks_vergelijkbaar: false``), or the two
   ends use different aggregation rules whose territories differ (wijkindeling 2022 with the
-  ≥ 50% wijk rule against exact buurten).
+  ≥ 50% wijk rule against exact buurten), or the two values rest on a different basis
+  (:func:`waardebasis`: the source's own published figure for the region against a sum of lower
+  units, or sums of wijk scores against sums of buurt scores).
 
 Buurt indelingen are compared through the crosswalk (geografie/overgang.py): a buurt with the same
 code is the same ground; a recoded buurt follows its wijk when that wijk lies wholly inside or
@@ -35,6 +37,7 @@ from __future__ import annotations
 import polars as pl
 
 from nplv_monitor.geografie import overgang as indelingsovergang
+from nplv_monitor.indicatoren.catalogus import bronnen
 
 #: Two territories count as the same ground when both population shares are at least 98%:
 #: CBS rounds buurt inhabitants randomly to multiples of 5, and the registers of two indelingen
@@ -61,14 +64,94 @@ OVERGANG_SCHEMA = {
 }
 
 
+#: ``toelichting`` of a row whose value is the source's own figure for the region (set by the
+#: engine, indicatoren/engine/aggregatie.py), not a sum over lower units.
+GEPUBLICEERD_TOELICHTING = "Waarde zoals de bron die voor deze regio publiceert."
+
+#: Values of :func:`waardebasis`.
+GEPUBLICEERD, UIT_WIJKEN, UIT_BUURTEN = (
+    "gepubliceerd",
+    "opgeteld uit wijken",
+    "opgeteld uit buurten",
+)
+
+_CIJFER = {
+    "gemeente": "gemeentecijfer",
+    "nederland": "landelijk cijfer",
+    "wijk": "wijkcijfer",
+    "buurt": "buurtcijfer",
+    "politiedistrict": "cijfer van het politiedistrict",
+}
+
+
+def waardebasis(wijkjaren: list[int], *, met_niveau: bool = False) -> pl.Expr:
+    """What a row's value rests on; null for a row without a value (nothing to compare).
+
+    ``gepubliceerd``: the source's own figure for the region (Leefbaarometer gemeentescores 2024,
+    a wijk's score in the wijk file, KWB's Nederland row); ``opgeteld uit wijken`` / ``uit
+    buurten``: a weighted sum over the units of the row's indeling (``wijkjaren``: indelingen whose
+    units are wijken). Two values on a different basis are two definitions even on the same ground:
+    the Leefbaarometer averages its 100 m cells per region, so its published gemeente score is not
+    the inhabitant-weighted mean of the gemeente's wijken or buurten, nor a wijk score that of its
+    buurten. With ``met_niveau`` a row that shows another region's figure (``waarde_niveau``
+    gemeente or politiedistrict) rests on that region's figure.
+    """
+    eigen = (
+        pl.when(pl.col("toelichting") == GEPUBLICEERD_TOELICHTING)
+        .then(pl.lit(GEPUBLICEERD))
+        .when(pl.col("indelingsjaar").is_in(wijkjaren))
+        .then(pl.lit(UIT_WIJKEN))
+        .otherwise(pl.lit(UIT_BUURTEN))
+    )
+    if met_niveau:
+        ander = pl.col("waarde_niveau").is_not_null() & (pl.col("waarde_niveau") != "gebied")
+        eigen = (
+            pl.when(ander).then(pl.lit("waarde van ") + pl.col("waarde_niveau")).otherwise(eigen)
+        )
+    return pl.when((pl.col("status") == "ok") & pl.col("waarde").is_not_null()).then(eigen)
+
+
+def _bronnamen() -> dict[str, str]:
+    """Table id → name of its source; a table id shared by several extracts (KWB 2024) gets the
+    name of the series (the source with the most tables)."""
+    namen: dict[str, tuple[int, str]] = {}
+    for b in bronnen().values():
+        for t in b.tabellen.values():
+            if t not in namen or len(b.tabellen) > namen[t][0]:
+                namen[t] = (len(b.tabellen), b.naam)
+    return {t: naam for t, (_, naam) in namen.items()}
+
+
+def gepubliceerd_territorium() -> pl.Expr:
+    """Territory text of a published row, e.g. "gepubliceerd gemeentecijfer Leefbaarometer 3.0
+    gemeentescores 2024": the region is the source's own, on the source's own definition."""
+    cijfer = pl.col("gebied_soort").replace_strict(
+        _CIJFER, default="cijfer", return_dtype=pl.String
+    )
+    bron = pl.col("bron_tabel").replace_strict(
+        _bronnamen(), default=pl.col("bron_tabel"), return_dtype=pl.String
+    )
+    return (
+        pl.lit("gepubliceerd ")
+        + cijfer
+        + pl.lit(" ")
+        + bron.fill_null("van de bron")
+        + pl.lit(" ")
+        + pl.col("peiljaar").cast(pl.String)
+    )
+
+
 def territoria(lidmaatschap: pl.DataFrame, wijkjaren: list[int]) -> pl.DataFrame:
     """(gebied_code, indelingsjaar, territorium): what a value of that gebied and indeling covers.
 
-    ``wijkjaren``: indelingen whose units are wijken (the Leefbaarometer's 2022 file).
+    ``wijkjaren``: indelingen whose units are wijken (the Leefbaarometer's 2022 file). The wijk
+    rule (≥ 50% of a wijk's inhabitants) is named only for areas: a gemeente or Nederland consists
+    of whole wijken.
     """
     n = lidmaatschap.group_by("gebied_code", "indelingsjaar").agg(
         pl.col("regiocode").filter(pl.col("regiocode").str.starts_with("BU")).n_unique().alias("b"),
         pl.col("regiocode").filter(pl.col("regiocode").str.starts_with("WK")).n_unique().alias("w"),
+        pl.col("gebied_soort").first().is_in(list(_CBS_REGIO)).alias("_cbs"),
     )
     jaar = pl.col("indelingsjaar").cast(pl.String)
     tekst = (
@@ -78,7 +161,9 @@ def territoria(lidmaatschap: pl.DataFrame, wijkjaren: list[int]) -> pl.DataFrame
             + pl.when(pl.col("w") == 1).then(pl.lit(" wijk")).otherwise(pl.lit(" wijken"))
             + pl.lit(", wijkindeling ")
             + jaar
-            + pl.lit(" (hele wijken met ≥ 50% van de inwoners in het gebied)")
+            + pl.when(pl.col("_cbs"))
+            .then(pl.lit(""))
+            .otherwise(pl.lit(" (hele wijken met ≥ 50% van de inwoners in het gebied)"))
         )
         .otherwise(
             pl.col("b").cast(pl.String)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from nplv_monitor.indicatoren import significantie
+from nplv_monitor.indicatoren import significantie, vergelijkbaarheid
 from nplv_monitor.indicatoren.vergelijkbaarheid import Vergelijkbaarheid
 
 BASISJAAR_VANAF = 2018
@@ -90,6 +90,7 @@ TERRITORIUM_KOLOMMEN = {
     "territorium_basis": pl.String,
     "territorium_peiljaar": pl.String,
     "aandeel_basisbevolking": pl.Float64,
+    "aandeel_peiljaarbevolking_in_basis": pl.Float64,
     "definitiebreuk": pl.Boolean,
 }
 
@@ -98,22 +99,45 @@ def met_territorium(df: pl.DataFrame, v: Vergelijkbaarheid | None) -> pl.DataFra
     """State each trend row's territory at its basisjaar and peiljaar, and split at a break.
 
     A row is compared with the gebied's row in the basisjaar through the indelingen both were
-    computed on (indicatoren/vergelijkbaarheid.py). Where the territories differ beyond the
-    tolerance, ``definitiebreuk`` is true and the row's basisjaar moves to the first peiljaar on
-    the new territory (the break row itself, or the first of several on the same indeling): the
-    change columns and kloof_wordt are then measured from that new basis, never across the break.
-    ``territorium_basis`` and ``aandeel_basisbevolking`` keep describing the original basis the
-    break is against. Without ``v`` the columns are empty.
+    computed on (indicatoren/vergelijkbaarheid.py) and through what each value rests on
+    (:func:`vergelijkbaarheid.waardebasis`: the source's published figure for the region, or a
+    sum over wijken or buurten). Where the territories differ beyond the tolerance, or the basis
+    differs, ``definitiebreuk`` is true and the row's basisjaar moves to the first peiljaar on the
+    new territory and basis (the break row itself, or the first of several on the same indeling
+    and basis): the change columns and kloof_wordt are then measured from that new basis, never
+    across the break. ``territorium_basis``, ``aandeel_basisbevolking`` and
+    ``aandeel_peiljaarbevolking_in_basis`` keep describing the original basis the break is
+    against. Without ``v`` the columns are empty.
     """
     if v is None:
         return df.with_columns(**{k: pl.lit(None, t) for k, t in TERRITORIUM_KOLOMMEN.items()})
-    basis_indeling = df.select(
+    terr = v.territoria()
+    df = (
+        df.with_columns(
+            _waardebasis=vergelijkbaarheid.waardebasis(
+                v.wijkjaren, met_niveau="waarde_niveau" in df.columns
+            )
+        )
+        .join(
+            terr.rename({"territorium": "territorium_peiljaar"}),
+            on=["gebied_code", "indelingsjaar"],
+            how="left",
+        )
+        .with_columns(
+            territorium_peiljaar=pl.when(pl.col("_waardebasis") == vergelijkbaarheid.GEPUBLICEERD)
+            .then(vergelijkbaarheid.gepubliceerd_territorium())
+            .otherwise(pl.col("territorium_peiljaar"))
+        )
+    )
+    in_basis = df.select(
         "gebied_code",
         "indicator_code",
         pl.col("peiljaar").alias("basisjaar"),
         pl.col("indelingsjaar").alias("_basis_indeling"),
+        pl.col("_waardebasis").alias("_basis_waardebasis"),
+        pl.col("territorium_peiljaar").alias("territorium_basis"),
     )
-    df = df.join(basis_indeling, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
+    df = df.join(in_basis, on=["gebied_code", "indicator_code", "basisjaar"], how="left")
     paren = (
         df.filter(pl.col("_basis_indeling").is_not_null() & pl.col("indelingsjaar").is_not_null())
         .select(
@@ -121,34 +145,44 @@ def met_territorium(df: pl.DataFrame, v: Vergelijkbaarheid | None) -> pl.DataFra
         )
         .unique()
     )
-    ov = v.overgangen(paren).rename({"basis_indelingsjaar": "_basis_indeling"})
-    terr = v.territoria()
-    df = (
-        df.join(ov, on=["gebied_code", "_basis_indeling", "indelingsjaar"], how="left")
-        .join(
-            terr.rename({"indelingsjaar": "_basis_indeling", "territorium": "territorium_basis"}),
-            on=["gebied_code", "_basis_indeling"],
-            how="left",
-        )
-        .join(
-            terr.rename({"territorium": "territorium_peiljaar"}),
-            on=["gebied_code", "indelingsjaar"],
-            how="left",
-        )
+    ov = v.overgangen(paren).rename(
+        {
+            "basis_indelingsjaar": "_basis_indeling",
+            "aandeel_in_basis": "aandeel_peiljaarbevolking_in_basis",
+        }
     )
+    andere_basis = pl.col("_waardebasis").is_not_null() & (
+        pl.col("_waardebasis") != pl.col("_basis_waardebasis")
+    )
+    df = df.join(
+        ov, on=["gebied_code", "_basis_indeling", "indelingsjaar"], how="left"
+    ).with_columns(
+        definitiebreuk=pl.when(andere_basis.fill_null(False))
+        .then(pl.lit(True))
+        .otherwise(pl.col("definitiebreuk"))
+    )
+    # the new basis: the first peiljaar of the break's indeling and value basis
+    sleutel = ["gebied_code", "indicator_code", "indelingsjaar", "_basis_sleutel"]
+    df = df.with_columns(_basis_sleutel=pl.col("_waardebasis").fill_null(""))
     nieuw = (
         df.filter(pl.col("definitiebreuk").fill_null(False))
-        .group_by("gebied_code", "indicator_code", "indelingsjaar")
+        .group_by(sleutel)
         .agg(pl.col("peiljaar").min().alias("_nieuwe_basis"))
     )
     return (
-        df.join(nieuw, on=["gebied_code", "indicator_code", "indelingsjaar"], how="left")
+        df.join(nieuw, on=sleutel, how="left")
         .with_columns(
             basisjaar=pl.when(pl.col("definitiebreuk").fill_null(False))
             .then(pl.col("_nieuwe_basis"))
             .otherwise(pl.col("basisjaar"))
         )
-        .drop("_basis_indeling", "_nieuwe_basis", "aandeel_in_basis")
+        .drop(
+            "_basis_indeling",
+            "_nieuwe_basis",
+            "_waardebasis",
+            "_basis_waardebasis",
+            "_basis_sleutel",
+        )
     )
 
 

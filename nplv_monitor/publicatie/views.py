@@ -58,7 +58,7 @@ def _gebied_vergelijking(con: duckdb.DuckDBPyConnection) -> str:
            {precisie} AS kloof_tolerantie,
            f.kloof_wordt,
            f.territorium_basis, f.territorium_peiljaar, f.aandeel_basisbevolking,
-           f.definitiebreuk,
+           f.aandeel_peiljaarbevolking_in_basis, f.definitiebreuk,
            f.percentiel_wijken, f.bron_tabel, f.bron_variabele
     FROM {IW} f
     JOIN ref.gebieden g ON g.gebied_code = f.gebied_code
@@ -194,8 +194,9 @@ VIEWS: tuple[View, ...] = (
         "Per focusgebied, indicator en peiljaar: de waarde naast de eigen gemeente, de rest van de "
         "gemeente en Nederland, de kloof met Nederland en de trend sinds het basisjaar. kloof_wordt "
         "oordeelt naar de afstand |gebied - Nederland| (kleiner, groter, gelijk binnen "
-        "kloof_tolerantie, geen tweede meting). territorium_basis/_peiljaar, aandeel_basisbevolking "
-        "en definitiebreuk zeggen of de trend op één grondgebied ligt (anders: opnieuw vanaf de breuk).",
+        "kloof_tolerantie, geen tweede meting). territorium_basis/_peiljaar, aandeel_basisbevolking, "
+        "aandeel_peiljaarbevolking_in_basis en definitiebreuk zeggen of de trend op één "
+        "grondgebied ligt (anders: opnieuw vanaf de breuk).",
         (IW, "ref.gebieden"),
         _gebied_vergelijking,
     ),
