@@ -565,9 +565,15 @@ def test_gebiedspagina_toont_eigen_retour(met_retour: Path) -> None:
 def test_getallen_in_nederlandse_notatie(nieuwste: Path) -> None:
     # A number cell never has a decimal point (1.234 is a thousands separator: three digits follow).
     fout = re.compile(r"\d\.(?!\d{3}(?!\d))")
+    # Nor does any text of the page write a percentage with a decimal point ('Dekking 62.5%').
+    punt_procent = re.compile(r"(?<![\d.])\d+\.\d+\s?%")
     for pad, p in _paginas(nieuwste):
         for c in p.cellen:
             assert not fout.search(c["tekst"]), (pad.name, c["tekst"])
+        tekst = re.sub(
+            r"<svg.*?</svg>|data:[^\"]*", "", pad.read_text(encoding="utf-8"), flags=re.S
+        )
+        assert not punt_procent.search(tekst), (pad.name, punt_procent.search(tekst))
 
 
 @pytest.mark.browser

@@ -83,3 +83,15 @@ def test_grafiek_as_in_nederlandse_notatie_zonder_urls() -> None:
     )
     assert ">2018<" in jaren
     assert "2.018" not in jaren
+
+
+def test_procenten_in_een_brontekst_in_nederlandse_notatie() -> None:
+    # The engine's reason text as aggregatie.py writes it (f"Dekking {x:.1f}% ...").
+    dekking = 100 * 5 / 8
+    tekst = f"Dekking {dekking:.1f}% is lager dan de drempel van 90%; Leefbaarometer 3.0"
+    assert opmaak.nl_procenten(tekst) == (
+        "Dekking 62,5% is lager dan de drempel van 90%; Leefbaarometer 3.0"
+    )
+    assert opmaak.nl_procenten("Kamerstuk 30 995 nr. 104, 1.234 woningen") == (
+        "Kamerstuk 30 995 nr. 104, 1.234 woningen"
+    )

@@ -182,7 +182,7 @@ class _Rapport:
             return {
                 "status": r["status"],
                 "tekst": r["status"],
-                "titel": r.get("status_toelichting") or "",
+                "titel": opmaak.nl_procenten(r.get("status_toelichting") or ""),
                 "kleur": "",
                 "tekstkleur": "",
                 "sleutel": "geen",
@@ -427,7 +427,8 @@ class _Rapport:
                         **self.trend(h),
                         "noot": self.noot(h),
                         "reden": "; ".join(
-                            f"{naam}: {r['status']} ({r.get('status_toelichting') or ''})"
+                            f"{naam}: {r['status']} "
+                            f"({opmaak.nl_procenten(r.get('status_toelichting') or '')})"
                             for (_, _, naam), r in zip(verg, per, strict=True)
                             if r is not None and not _ok(r)
                         ),

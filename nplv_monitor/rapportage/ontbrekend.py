@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nplv_monitor.rapportage.opmaak import nl_procenten
+
 #: The route that fills a gap, by what the reason says (first match wins). The engine's reason
 #: texts already name the online route where it applies; these say what to do in the other cases.
 ROUTES: list[tuple[tuple[str, ...], str]] = [
@@ -76,7 +78,7 @@ def groepeer(rijen: Iterable[tuple[str, dict[str, Any]]]) -> list[Oorzaak]:
     distinct (status, reason without the variable), in the order first met."""
     per: dict[tuple[str, str], Oorzaak] = {}
     for label, r in rijen:
-        reden = str(r.get("status_toelichting") or "geen reden opgegeven")
+        reden = nl_procenten(str(r.get("status_toelichting") or "geen reden opgegeven"))
         sleutel = (str(r["status"]), _algemeen(reden, r.get("bron_variabele")))
         o = per.get(sleutel)
         if o is None:

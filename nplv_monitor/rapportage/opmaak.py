@@ -7,6 +7,7 @@ the chart labels and the tests agree on it.
 from __future__ import annotations
 
 import math
+import re
 
 LEEG = "–"
 
@@ -128,3 +129,13 @@ def kloof_tekst(kloof_wordt: str | None) -> str:
     if kloof_wordt is None:
         return "onbekend"
     return KLOOF_TEKSTEN[kloof_wordt]
+
+
+_PUNT_PROCENT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(\s?%)")
+
+
+def nl_procenten(tekst: str) -> str:
+    """A percentage written with a decimal point inside a source's or the engine's text
+    ('Dekking 62.5%') in Dutch notation ('62,5%'); other dotted numbers (versions, Kamerstuk
+    numbers) are left alone."""
+    return _PUNT_PROCENT.sub(r"\1,\2\3", tekst)
