@@ -4,6 +4,13 @@ A return is checked as a whole: every fault is collected into a ``Melding`` that
 sheet, row and column in words a civil servant understands, and one fault rejects the whole file
 (``RetourFout``). Only a return without faults becomes a ``Retour``; what happens to it (history,
 replacement of an earlier version) is decided in ``verwerk_map``.
+
+A rejected file is still attributed to its area where its content names one (``AfgewezenRetour``):
+the area is read the way an accepted return's is — the column ``gebied`` of the question rows —
+with the template's area cell above the header (``Gebied`` | code) as fallback. The template tells
+areas that the file name does not matter, so the name is never used. Only a file that cannot be
+read at all (encrypted, not an xlsx, too large, …) or that names no known area (or two) stays
+without one, and ``gebied_bepaling`` says why.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ MAX_BESTAND_BYTES = 1_000_000
 MAX_UITGEPAKT_BYTES = 20_000_000
 #: Non-empty rows under the header (the uitvraag has 26 questions).
 MAX_RIJEN = 500
+#: Rows searched for the header (and the area cell above it).
+KOPRIJ_ZOEK = 50
 
 # An encrypted (password-protected) xlsx is not a zip but an OLE compound file (CFB) holding the
 # streams "EncryptionInfo" and "EncryptedPackage" (MS-OFFCRYPTO); a legacy .xls is a CFB too.
@@ -73,6 +82,35 @@ class Retour:
     jaar: int
     ontvangen_op: datetime
     antwoorden: pl.DataFrame
+
+
+@dataclass
+class _Gebiedsspoor:
+    """Where a file names its area, noted while reading it, so that a rejected file can still be
+    attributed (realisatie.retouren_afgewezen.gebied_code)."""
+
+    #: (row number, text) of the column ``gebied`` of every question row read.
+    kolom: list[tuple[int, str]] = field(default_factory=list)
+    #: (place, text) of the cell next to the label "Gebied" above the header (the template's B2).
+    cel: tuple[str, str] | None = None
+    #: Why the file could not be read at all (then neither of the above was looked at).
+    onleesbaar: str | None = None
+
+
+@dataclass(frozen=True)
+class Gebiedsbepaling:
+    """The area of a rejected file: ``code`` (None when unknown) and how it was determined."""
+
+    code: str | None
+    bepaling: str
+
+
+class AfgewezenRetour(RetourFout):
+    """A rejected return with the area its content names (``gebied``)."""
+
+    def __init__(self, bestand: str, meldingen: list[Melding], gebied: Gebiedsbepaling) -> None:
+        self.gebied = gebied
+        super().__init__(bestand, meldingen)
 
 
 @dataclass
@@ -130,12 +168,16 @@ def _controleer_grootte(pad: Path, naam: str) -> Melding | None:
     return None
 
 
-def _controleer_excelcontainer(pad: Path, naam: str) -> Melding | None:
+def _controleer_excelcontainer(
+    pad: Path, naam: str, spoor: _Gebiedsspoor | None = None
+) -> Melding | None:
     """Encrypted workbooks, legacy .xls and zip bombs, recognised before openpyxl opens the file."""
+    spoor = spoor if spoor is not None else _Gebiedsspoor()
     with pad.open("rb") as f:
         kop = f.read(8)
     if kop == _CFB_MAGIE:
         if _VERSLEUTELD in pad.read_bytes():
+            spoor.onleesbaar = "het Excel-bestand is met een wachtwoord beveiligd (versleuteld)"
             return Melding(
                 naam,
                 "het Excel-bestand is met een wachtwoord beveiligd (versleuteld) en kan daarom "
@@ -143,6 +185,7 @@ def _controleer_excelcontainer(pad: Path, naam: str) -> Melding | None:
                 "> Versleutelen met wachtwoord: veld leegmaken), sla op en stuur het opnieuw. "
                 "De bladbeveiliging van het sjabloon zelf is geen probleem.",
             )
+        spoor.onleesbaar = "oud Excel-bestand (.xls) met de extensie .xlsx"
         return Melding(
             naam,
             "dit is een oud Excel-bestand (.xls, Excel 97-2003) met de extensie .xlsx. Sla het op "
@@ -152,8 +195,10 @@ def _controleer_excelcontainer(pad: Path, naam: str) -> Melding | None:
         with zipfile.ZipFile(pad) as z:
             uitgepakt = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError):
+        spoor.onleesbaar = "geen leesbaar Excel-bestand (.xlsx)"
         return Melding(naam, "dit is geen leesbaar Excel-bestand (.xlsx); gebruik het sjabloon.")
     if uitgepakt > MAX_UITGEPAKT_BYTES:
+        spoor.onleesbaar = f"het Excel-bestand pakt uit tot {_grootte(uitgepakt)}"
         return Melding(
             naam,
             f"het Excel-bestand pakt uit tot {_grootte(uitgepakt)} (hoogstens "
@@ -172,8 +217,22 @@ def _te_veel_rijen(naam: str, blad: str | None) -> Melding:
     )
 
 
-def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
-    if (m := _controleer_excelcontainer(pad, naam)) is not None:
+def _gebiedscel(rijen: list[list[Any]], blad: str) -> tuple[str, str] | None:
+    """The cell right of the label "Gebied" in the rows above the header (template: A2 | B2)."""
+    for i, r in enumerate(rijen[:KOPRIJ_ZOEK]):
+        if "vraag_id" in _kop(r):
+            return None  # the header row: its "gebied" is a column name, and below are questions
+        for j, w in enumerate(r[:-1]):
+            if isinstance(w, str) and w.strip().lower() == "gebied" and (t := _tekst(r[j + 1])):
+                return f"blad '{blad}', cel {get_column_letter(j + 2)}{i + 1}", t
+    return None
+
+
+def _lees_xlsx(
+    pad: Path, naam: str, fouten: list[Melding], spoor: _Gebiedsspoor | None = None
+) -> _Tabel | None:
+    spoor = spoor if spoor is not None else _Gebiedsspoor()
+    if (m := _controleer_excelcontainer(pad, naam, spoor)) is not None:
         fouten.append(m)
         return None
     try:
@@ -181,12 +240,18 @@ def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
         # stored result can be named instead of silently becoming an empty answer.
         wb = load_workbook(pad, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        spoor.onleesbaar = "geen leesbaar Excel-bestand (.xlsx)"
         fouten.append(
             Melding(naam, "dit is geen leesbaar Excel-bestand (.xlsx); gebruik het sjabloon.")
         )
         return None
     try:
         if BLAD not in wb.sheetnames:
+            # A renamed sheet: its area cell still says whose return it is.
+            for blad in wb.sheetnames:
+                boven = [[c.value for c in r] for r in wb[blad].iter_rows(max_row=KOPRIJ_ZOEK)]
+                if spoor.cel is None:
+                    spoor.cel = _gebiedscel(boven, blad)
             fouten.append(
                 Melding(
                     naam,
@@ -206,6 +271,7 @@ def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
             if any(w not in (None, "") for w in waarden):
                 ingevuld += 1
                 if ingevuld > MAX_RIJEN + 50:  # + the rows above the header
+                    spoor.cel = _gebiedscel(alle, BLAD)
                     fouten.append(_te_veel_rijen(naam, BLAD))
                     return None
             for j, c in enumerate(rij):
@@ -216,8 +282,13 @@ def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
     finally:
         wb.close()
     zonder_uitkomst = _vul_formules(pad, alle, formules) if formules else []
+    spoor.cel = _gebiedscel(alle, BLAD)
     koprij = next(
-        (i for i, r in enumerate(alle[:50]) if "vraag_id" in _kop(r) or "gebied" in _kop(r)[:1]),
+        (
+            i
+            for i, r in enumerate(alle[:KOPRIJ_ZOEK])
+            if "vraag_id" in _kop(r) or "gebied" in _kop(r)[:1]
+        ),
         None,
     )
     if koprij is None:
@@ -255,6 +326,7 @@ def _lees_xlsx(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
         for i, r in enumerate(alle[koprij + 1 :], start=koprij + 1)
         if any(w not in (None, "") for w in r)
     ]
+    spoor.kolom = [(r.nummer, _tekst(r.waarden.get("gebied"))) for r in rijen[: MAX_RIJEN + 1]]
     if len(rijen) > MAX_RIJEN:
         fouten.append(_te_veel_rijen(naam, BLAD))
         return None
@@ -312,10 +384,50 @@ def _codering(ruw: bytes) -> str | None:
         return f"{soort}: byte {teken} op regel {regel} is geen UTF-8"
 
 
-def _lees_csv(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
+def _lossere_codec(ruw: bytes) -> str:
+    """The Python codec for an encoding ``_codering`` recognises, used only to find a rejected
+    CSV's area (area codes are ASCII, so a wrong guess between ANSI variants cannot misread one)."""
+    if ruw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if ruw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    begin = ruw[:4000]
+    if begin and begin.count(0) > len(begin) // 4:
+        return "utf-16-be" if begin[0] == 0 else "utf-16-le"
+    return "cp1252"
+
+
+def _csv_gebieden(tekst: str) -> list[tuple[int, str]]:
+    """(line, text) of the column ``gebied`` of a CSV, for attributing a rejected file."""
+    regels = tekst.splitlines()
+    if not regels:
+        return []
+    scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
+    try:
+        alle = list(csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding))
+    except csv.Error:
+        return []
+    kop = _kop(alle[0]) if alle else []
+    if "gebied" not in kop:
+        return []
+    k = kop.index("gebied")
+    return [
+        (i, r[k].strip())
+        for i, r in enumerate(alle[1 : MAX_RIJEN + 2], start=2)
+        if k < len(r) and any(w.strip() for w in r)
+    ]
+
+
+def _lees_csv(
+    pad: Path, naam: str, fouten: list[Melding], spoor: _Gebiedsspoor | None = None
+) -> _Tabel | None:
+    spoor = spoor if spoor is not None else _Gebiedsspoor()
     ruw = pad.read_bytes()
     codering = _codering(ruw)
     if codering is not None:
+        spoor.kolom = _csv_gebieden(
+            ruw.decode(_lossere_codec(ruw), errors="replace").lstrip("\ufeff")
+        )
         fouten.append(
             Melding(
                 naam,
@@ -329,10 +441,12 @@ def _lees_csv(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
     tekst = ruw.decode("utf-8-sig")
     regels = tekst.splitlines()
     if not regels:
+        spoor.onleesbaar = "het bestand is leeg"
         fouten.append(Melding(naam, "het bestand is leeg."))
         return None
     # Counted before the CSV parser runs: a huge file is refused without building its rows.
     if sum(1 for r in regels[1:] if r.strip(" ;,\t")) > MAX_RIJEN:
+        spoor.kolom = _csv_gebieden("\n".join(regels[: MAX_RIJEN + 2]))
         fouten.append(_te_veel_rijen(naam, None))
         return None
     scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
@@ -340,6 +454,7 @@ def _lees_csv(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
     try:
         alle = list(lezer)
     except csv.Error as exc:
+        spoor.onleesbaar = f"het CSV-bestand is onleesbaar ({exc})"
         fouten.append(Melding(naam, f"het CSV-bestand is onleesbaar ({exc})."))
         return None
     kop = _kop(alle[0])
@@ -349,6 +464,7 @@ def _lees_csv(pad: Path, naam: str, fouten: list[Melding]) -> _Tabel | None:
         for i, r in enumerate(alle[1:], start=1)
         if any(w.strip() for w in r)
     ]
+    spoor.kolom = [(r.nummer, _tekst(r.waarden.get("gebied"))) for r in rijen]
     _controleer_kop(kop, naam, None, 1, fouten)
     return _Tabel(None, letters, rijen)
 
@@ -705,10 +821,43 @@ def _voeg_samen(meldingen: list[Melding]) -> list[Melding]:
     return uit
 
 
+def _bepaal_gebied(spoor: _Gebiedsspoor) -> Gebiedsbepaling:
+    """The area a rejected file names, as an accepted return's is read: the one known area code
+    in the column ``gebied``; else the template's area cell; else None with the reason."""
+    if spoor.onleesbaar is not None:
+        return Gebiedsbepaling(None, f"onbekend: het bestand is niet te lezen ({spoor.onleesbaar})")
+    codes = gebieden.focusgebieden()
+    bekend: dict[str, list[int]] = {}
+    for rij, g in spoor.kolom:
+        if g in codes:
+            bekend.setdefault(g, []).append(rij)
+    if len(bekend) == 1:
+        code, rijen = next(iter(bekend.items()))
+        waar = f"rij {rijen[0]}" if len(rijen) == 1 else f"rijen {_rijbereiken(rijen)}"
+        return Gebiedsbepaling(code, f"kolom gebied ({waar})")
+    if len(bekend) > 1:
+        return Gebiedsbepaling(
+            None, f"onbekend: het bestand noemt meer dan één gebied ({', '.join(bekend)})"
+        )
+    if spoor.cel is not None and spoor.cel[1] in codes:
+        return Gebiedsbepaling(spoor.cel[1], f"{spoor.cel[0]} (Gebied)")
+    genoemd = sorted({g for _, g in spoor.kolom if g} | ({spoor.cel[1]} if spoor.cel else set()))
+    if genoemd:
+        return Gebiedsbepaling(
+            None,
+            "onbekend: geen bekende gebiedscode in het bestand (wel: "
+            + ", ".join(f"'{g}'" for g in genoemd[:3])
+            + (f" en {len(genoemd) - 3} andere" if len(genoemd) > 3 else "")
+            + ")",
+        )
+    return Gebiedsbepaling(None, "onbekend: het bestand noemt geen gebied")
+
+
 def lees_retour(
     pad: Path, *, verwacht_jaar: int | None = None, ontvangen: datetime | None = None
 ) -> Retour:
-    """Read and check one return; ``RetourFout`` with every fault when it is not acceptable.
+    """Read and check one return; ``AfgewezenRetour`` (a ``RetourFout``) with every fault and the
+    area the file names when it is not acceptable.
 
     ``ontvangen`` is when the pipeline first saw this content (default: now); it orders versions.
     """
@@ -716,18 +865,31 @@ def lees_retour(
     naam = pad.name
     fouten: list[Melding] = []
     if not pad.is_file():
-        raise RetourFout(naam, [Melding(naam, f"het bestand {pad} bestaat niet.")])
+        raise AfgewezenRetour(
+            naam,
+            [Melding(naam, f"het bestand {pad} bestaat niet.")],
+            Gebiedsbepaling(None, "onbekend: het bestand bestaat niet"),
+        )
     if pad.suffix.lower() not in EXTENSIES:
-        raise RetourFout(
+        raise AfgewezenRetour(
             naam,
             [Melding(naam, "alleen .xlsx- en .csv-bestanden (uit het sjabloon) worden ingelezen.")],
+            Gebiedsbepaling(None, "onbekend: het bestand is niet gelezen (geen .xlsx of .csv)"),
         )
     if (te_groot := _controleer_grootte(pad, naam)) is not None:
-        raise RetourFout(naam, [te_groot])
+        raise AfgewezenRetour(
+            naam,
+            [te_groot],
+            Gebiedsbepaling(
+                None,
+                f"onbekend: het bestand is niet gelezen (te groot: {_grootte(pad.stat().st_size)})",
+            ),
+        )
+    spoor = _Gebiedsspoor()
     tabel = (
-        _lees_xlsx(pad, naam, fouten)
+        _lees_xlsx(pad, naam, fouten, spoor)
         if pad.suffix.lower() == ".xlsx"
-        else _lees_csv(pad, naam, fouten)
+        else _lees_csv(pad, naam, fouten, spoor)
     )
     resultaat = (
         _controleer(tabel, naam, verwacht_jaar, fouten)
@@ -735,9 +897,10 @@ def lees_retour(
         else None
     )
     if fouten or resultaat is None:
-        raise RetourFout(
+        raise AfgewezenRetour(
             naam,
             _voeg_samen(fouten) or [Melding(naam, "het bestand kon niet worden gecontroleerd.")],
+            _bepaal_gebied(spoor),
         )
     gebied, jaar, antwoorden = resultaat
     sha = sha256_bestand(pad)
@@ -771,6 +934,8 @@ AFGEWEZEN_SCHEMA: dict[str, pl.DataType] = {
     "bestand": pl.String(),
     "bestand_sha256": pl.String(),
     "ontvangen_op": pl.Datetime("us"),
+    "gebied_code": pl.String(),
+    "gebied_bepaling": pl.String(),
     "volgnummer": pl.Int64(),
     "blad": pl.String(),
     "rij": pl.Int64(),
@@ -876,6 +1041,10 @@ def _versies(historie: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: gebied_bepaling of rejections stored before the intake recorded the area.
+NIET_VASTGELEGD = "onbekend: niet vastgelegd (geweigerd voordat de intake het gebied vastlegde)"
+
+
 def _afwijzingsrijen(fout: RetourFout, sha: str, ontvangen: datetime) -> list[dict[str, Any]]:
     """At most MAX_MELDINGEN + 1 rows per rejected file, whatever its size: the first messages
     and one row counting the rest. The publication carries this table into every edition."""
@@ -887,17 +1056,55 @@ def _afwijzingsrijen(fout: RetourFout, sha: str, ontvangen: datetime) -> list[di
         rijen.append(
             {"blad": None, "rij": None, "kolom": None, "melding": fout.rest_tekst(len(getoond))}
         )
+    gebied = (
+        fout.gebied
+        if isinstance(fout, AfgewezenRetour)
+        else Gebiedsbepaling(None, "onbekend: niet bepaald")
+    )
     return [
         {
             "bestand": fout.bestand,
             "bestand_sha256": sha,
             "ontvangen_op": ontvangen,
+            "gebied_code": gebied.code,
+            "gebied_bepaling": gebied.bepaling,
             "volgnummer": i,
             **r,
             "aantal_meldingen": len(fout.meldingen),
         }
         for i, r in enumerate(rijen, start=1)
     ]
+
+
+def _vul_gebied_aan(afgewezen: pl.DataFrame, in_map: dict[str, Path]) -> pl.DataFrame:
+    """Rejections stored before the area was recorded get it from their file when that is still
+    in the drop folder (its messages stay as stored: the file is not rejected again)."""
+    oud = afgewezen.filter(pl.col("gebied_bepaling") == NIET_VASTGELEGD)
+    bepaald: dict[str, Gebiedsbepaling] = {}
+    for sha in oud["bestand_sha256"].unique().to_list():
+        if sha not in in_map:
+            continue
+        try:
+            lees_retour(in_map[sha])
+        except AfgewezenRetour as fout:
+            bepaald[sha] = fout.gebied
+        except RetourFout:
+            continue
+    if not bepaald:
+        return afgewezen
+    sha = pl.col("bestand_sha256")
+    return afgewezen.with_columns(
+        pl.when(sha.is_in(list(bepaald)))
+        .then(sha.replace_strict({k: v.code for k, v in bepaald.items()}, default=None))
+        .otherwise(pl.col("gebied_code"))
+        .cast(pl.String)
+        .alias("gebied_code"),
+        pl.when(sha.is_in(list(bepaald)))
+        .then(sha.replace_strict({k: v.bepaling for k, v in bepaald.items()}, default=None))
+        .otherwise(pl.col("gebied_bepaling"))
+        .cast(pl.String)
+        .alias("gebied_bepaling"),
+    )
 
 
 def verwerk_map(
@@ -919,6 +1126,11 @@ def verwerk_map(
     if "aantal_meldingen" not in afgewezen.columns:  # stored before the column existed
         afgewezen = afgewezen.with_columns(
             pl.len().over("bestand_sha256").cast(pl.Int64).alias("aantal_meldingen")
+        )
+    if "gebied_code" not in afgewezen.columns:  # stored before the intake recorded the area
+        afgewezen = afgewezen.with_columns(
+            pl.lit(None, dtype=pl.String).alias("gebied_code"),
+            pl.lit(NIET_VASTGELEGD, dtype=pl.String).alias("gebied_bepaling"),
         )
     afgewezen = afgewezen.select(list(AFGEWEZEN_SCHEMA)).cast(AFGEWEZEN_SCHEMA)  # type: ignore[arg-type]
     # Arrival moments only move forward, even if the clock is set back between runs.
@@ -955,6 +1167,7 @@ def verwerk_map(
     alle = pl.concat([historie.select(list(ANTWOORD_SCHEMA)), *nieuw], how="vertical")
     hist = _versies(alle)
     af = pl.concat([afgewezen, pl.DataFrame(fout_rijen, schema=AFGEWEZEN_SCHEMA)], how="vertical")
+    af = _vul_gebied_aan(af, in_map)
     geweigerd_in_map = [
         {
             "bestand": pad.name,
