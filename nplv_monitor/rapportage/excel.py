@@ -698,7 +698,7 @@ def _retourenblad(
         LEGENDA_RIJ,
         0,
         "Een afgewezen bestand verandert niets aan de antwoorden; het gebied levert een verbeterd "
-        "bestand in. Afgewezen bestanden horen bij het gebied dat in de bestandsnaam staat.",
+        "bestand in. " + retouren.TOEWIJZING_TEKST,
         f.noot,
     )
     for i, k in enumerate(RETOUR_KOLOMMEN):
@@ -734,7 +734,7 @@ def _retourenblad(
         ws.write_string(rij, 9, g.toelichting(), f.omloop)
         rij += 1
     for a in stand.niet_toe_te_wijzen:
-        ws.write_string(rij, 0, "gebied niet af te leiden uit de bestandsnaam", f.status)
+        ws.write_string(rij, 0, retouren.GEBIED_ONBEKEND, f.status)
         ws.write_string(rij, 2, retouren.STATUS_TEKST[retouren.AFGEWEZEN], f.status)
         ws.write_number(rij, 3, 1, f.geheel)
         ws.write_string(rij, 5, a.bestand)

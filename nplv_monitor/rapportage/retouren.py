@@ -6,12 +6,16 @@ Read from the published file's realisatie tables (docs/realisatie.md), nothing r
   ``ontvangen_op``, ``bestand``) — the area's return was received and accepted;
 - ``realisatie.retouren_antwoorden``: the answers in force (one row per area, year and question);
 - ``realisatie.retouren_afgewezen``: rejected files, one row per message (at most 20 plus a count
-  line), ``aantal_meldingen`` = all of them.
+  line), ``aantal_meldingen`` = all of them, and ``gebied_code``: the area the file's content names
+  (column ``gebied`` or the template's area cell, read by the intake as for an accepted return),
+  with ``gebied_bepaling`` saying where it was found or why it is unknown.
 
-A rejected file has no area in that table (it was refused before its content was trusted), so the
-tracker attributes it to the area whose code is in its file name — the template is handed out as
-``uitvraag_<jaar>_<gebied>.xlsx``. A rejected file whose name names no area (or two) is listed
-apart, "gebied niet af te leiden uit de bestandsnaam", never silently dropped.
+A rejected file belongs to its ``gebied_code``. Only where that is null (the file could not be read,
+names no known area or two, or was rejected before the intake recorded the area, or a published file
+older than the column) the tracker falls back to the area code in the file name — the template is
+handed out as ``uitvraag_<jaar>_<gebied>.xlsx``, but areas are told the name does not matter, so
+the tracker says so ("gebied afgeleid uit de bestandsnaam"). A rejected file attributable neither
+way is listed apart ("gebied onbekend"), never silently dropped.
 
 Status per area (for the tracker's year, the newest uitvraag):
 
@@ -42,6 +46,14 @@ STATUS_TEKST = {
 }
 #: Messages of a rejected file shown in the tracker (the table keeps up to 20).
 TOON_MELDINGEN = 3
+#: How rejected files are attributed, in one sentence (legend of the tracker).
+TOEWIJZING_TEKST = (
+    "Een afgewezen bestand hoort bij het gebied dat het bestand zelf noemt (kolom gebied of de "
+    "gebiedscel van het sjabloon); alleen als het bestand niet te lezen is of geen gebied noemt, "
+    "wordt het gebied afgeleid uit de bestandsnaam, en dat staat er dan bij."
+)
+#: Label of a rejected file attributable to no area.
+GEBIED_ONBEKEND = "gebied onbekend"
 
 
 @dataclass(frozen=True)
@@ -54,15 +66,39 @@ class Afwijzing:
     aantal_meldingen: int
     meldingen: tuple[str, ...]  # as stored, in order (place in the file included)
     jaar: int | None  # from the file name, when it has one
+    #: realisatie.retouren_afgewezen.gebied_code: the area the content names (None: unknown).
+    gebied_code: str | None = None
+    #: realisatie.retouren_afgewezen.gebied_bepaling: where found, or why unknown.
+    gebied_bepaling: str | None = None
+    #: The area the tracker attributes it to: gebied_code, else the code in the file name.
+    toegewezen: str | None = None
+
+    @property
+    def uit_bestandsnaam(self) -> bool:
+        """Attributed by the file name (the content named no area the intake could read)."""
+        return self.gebied_code is None and self.toegewezen is not None
+
+    @property
+    def gebied_noot(self) -> str:
+        """How the area was found, when it was not from the file's content ('' when it was)."""
+        waarom = f" ({self.gebied_bepaling})" if self.gebied_bepaling else ""
+        if self.uit_bestandsnaam:
+            return f"gebied afgeleid uit de bestandsnaam{waarom}"
+        if self.toegewezen is None:
+            return f"{GEBIED_ONBEKEND}{waarom}"
+        return ""
 
     @property
     def reden(self) -> str:
-        """The first messages and how many there are in all."""
+        """The first messages and how many there are in all; how the area was found when that
+        was not from the file's content."""
         getoond = list(self.meldingen[:TOON_MELDINGEN])
         rest = self.aantal_meldingen - len(getoond)
         tekst = "; ".join(getoond)
         if rest > 0:
             tekst += f" (en nog {rest} melding{'en' if rest > 1 else ''})"
+        if self.gebied_noot:
+            tekst += f" [{self.gebied_noot}]"
         return tekst
 
 
@@ -158,9 +194,7 @@ class Retourstand:
         )
         if self.niet_toe_te_wijzen:
             n = len(self.niet_toe_te_wijzen)
-            tekst += (
-                f"; {n} afgewezen bestand{'en' if n > 1 else ''} zonder gebied in de bestandsnaam"
-            )
+            tekst += f"; {n} afgewezen bestand{'en' if n > 1 else ''} met {GEBIED_ONBEKEND}"
         return tekst + "."
 
     def van(self, gebied_code: str) -> GebiedRetour | None:
@@ -199,19 +233,35 @@ def _tabellen(con: duckdb.DuckDBPyConnection) -> set[str]:
     }
 
 
-def _afwijzingen(con: duckdb.DuckDBPyConnection, tabellen: set[str]) -> list[Afwijzing]:
+def _afwijzingen(
+    con: duckdb.DuckDBPyConnection, tabellen: set[str], codes: list[str]
+) -> list[Afwijzing]:
     if "realisatie.retouren_afgewezen" not in tabellen:
         return []
+    kolommen = {
+        str(k)
+        for (k,) in con.sql(
+            "select column_name from duckdb_columns() where schema_name = 'realisatie' "
+            "and table_name = 'retouren_afgewezen'"
+        ).fetchall()
+    }
+    # A published file from before the intake recorded the area has neither column.
+    gebied = (
+        "gebied_code, gebied_bepaling"
+        if {"gebied_code", "gebied_bepaling"} <= kolommen
+        else "null as gebied_code, null as gebied_bepaling"
+    )
     per: dict[str, list[tuple]] = {}
     for rij in con.sql(
-        "select bestand, bestand_sha256, ontvangen_op, volgnummer, melding, aantal_meldingen "
-        "from realisatie.retouren_afgewezen order by ontvangen_op, bestand, volgnummer"
+        "select bestand, bestand_sha256, ontvangen_op, volgnummer, melding, aantal_meldingen, "
+        f"{gebied} from realisatie.retouren_afgewezen order by ontvangen_op, bestand, volgnummer"
     ).fetchall():
         per.setdefault(str(rij[1]), []).append(rij)
     uit = []
     for sha, rijen in per.items():
-        bestand, _, ontvangen, _, _, aantal = rijen[0]
+        bestand, _, ontvangen, _, _, aantal, code, bepaling = rijen[0]
         jaar = _JAAR.search(Path(str(bestand)).stem)
+        code = None if code is None else str(code)
         uit.append(
             Afwijzing(
                 bestand=str(bestand),
@@ -220,6 +270,9 @@ def _afwijzingen(con: duckdb.DuckDBPyConnection, tabellen: set[str]) -> list[Afw
                 aantal_meldingen=int(aantal),
                 meldingen=tuple(str(r[4]) for r in rijen),
                 jaar=int(jaar.group(1)) if jaar else None,
+                gebied_code=code,
+                gebied_bepaling=None if bepaling is None else str(bepaling),
+                toegewezen=code or gebied_uit_bestandsnaam(str(bestand), codes),
             )
         )
     return sorted(uit, key=lambda a: (a.ontvangen_op, a.bestand))
@@ -277,14 +330,13 @@ def uit_verbinding(con: duckdb.DuckDBPyConnection, jaar: int | None = None) -> R
         }
     per_gebied: dict[str, list[Afwijzing]] = {}
     los: list[Afwijzing] = []
-    for a in _afwijzingen(con, tabellen):
+    for a in _afwijzingen(con, tabellen, codes):
         if a.jaar is not None and a.jaar != jaar:
             continue  # a file of another uitvraag year
-        code = gebied_uit_bestandsnaam(a.bestand, codes)
-        if code is None:
+        if a.toegewezen is None:
             los.append(a)
         else:
-            per_gebied.setdefault(code, []).append(a)
+            per_gebied.setdefault(a.toegewezen, []).append(a)
     gebieden = []
     for code, naam in focus:
         vs = versies.get(code, [])
