@@ -375,3 +375,21 @@ def test_twee_builds_zonder_gewijzigde_invoer_geven_geen_revisies(
         ).fetchall()[0]
     assert n > 100_000
     assert herzien == 0
+
+
+def test_zonder_tolerantie_geen_oordeel() -> None:
+    """An indicator without a precision gets no verdict: "gelijk" cannot be told from a change."""
+    rij = {
+        "gebied_code": ["utrecht_overvecht"] * 2,
+        "status": ["ok", "ok"],
+        "waarde": [-0.270, -0.270],
+        "peiljaar": [2024, 2024],
+        "basisjaar": [2018, 2018],
+        "verschil_nederland": [-0.291, -0.291],
+        "verschil_nederland_basisjaar": [-0.342, -0.342],
+        "tol": [None, 0.0005],
+    }
+    uit = pl.DataFrame(rij, schema_overrides={"tol": pl.Float64}).select(
+        vergelijking.kloof_oordeel(pl.col("tol")).alias("kloof_wordt")
+    )
+    assert uit["kloof_wordt"].to_list() == [None, "kleiner"]

@@ -198,8 +198,8 @@ def kloof_oordeel(tolerantie: pl.Expr) -> pl.Expr:
     difference rose. ``tolerantie`` (the indicator's precision, same unit; for a survey figure
     with margins at least the sampling bound of :func:`met_kloof`) bounds "gelijk": a change of
     the distance within it cannot be told from rounding or from sampling noise.
-    Null where there is nothing to judge: Nederland itself, no value, no basisjaar, or no
-    value of the area in the basisjaar.
+    Null where there is nothing to judge: Nederland itself, no value, no basisjaar, no value of
+    the area in the basisjaar, or no tolerance (an indicator without a precision).
     """
     verschil = pl.col("verschil_nederland").abs() - pl.col("verschil_nederland_basisjaar").abs()
     te_beoordelen = (
@@ -213,7 +213,8 @@ def kloof_oordeel(tolerantie: pl.Expr) -> pl.Expr:
         .then(None)
         .when(pl.col("peiljaar") == pl.col("basisjaar"))
         .then(pl.lit(GEEN_TWEEDE_METING))
-        .when(verschil.is_null())
+        .when(verschil.is_null() | tolerantie.is_null())
+        # without a tolerance "gelijk" cannot be told from a change: no verdict, never a guess
         .then(None)
         .when(verschil.abs() <= tolerantie)
         .then(pl.lit(GELIJK))
