@@ -158,6 +158,59 @@ def _waarde(ind: Indicator) -> pl.Expr:
     return pl.when(pl.col("noemer") > 0).then(pl.col("teller") / pl.col("noemer") * ind.factor)
 
 
+def _geen_referentie_tekst() -> pl.Expr:
+    """Why an aggregated value has no reference population, per case (columns of
+    :class:`DekkingBasis`): without it the table part of dekking cannot be measured, so a
+    truncated table cannot be told from a complete one and no sum is published.
+
+    - no population table on the indeling year at all (SES-WOA 2014–2019);
+    - a population table for the indeling, but none of the area's codes in it: the wijkindeling
+      2022 of the Leefbaarometer has inhabitants only for wijk codes that KWB 2020 also has, so
+      a gemeente whose wijken were renumbered between 2020 and 2022 has none;
+    - the area's units are in it with 0 inhabitants (a buurt or wijk without residents)."""
+    jaar = pl.col("indelingsjaar").cast(pl.String)
+    eenheden = (
+        pl.when(pl.col("_niveau") == "WK")
+        .then(pl.lit("wijk"))
+        .when(pl.col("_niveau") == "BU")
+        .then(pl.lit("buurt"))
+        .otherwise(pl.lit("regio"))
+    )
+    return (
+        pl.when(~pl.col("_ref_jaar").fill_null(False))
+        .then(
+            pl.lit("Geen referentiebevolking voor deze indeling: het snapshot heeft geen ")
+            + pl.lit("bevolkingstabel op indeling ")
+            + jaar
+            + pl.lit(
+                ", dus is niet te toetsen welk deel van de inwoners van het gebied in de tabel "
+                "staat (de tabel kan onvolledig zijn); geen opgetelde waarde."
+            )
+        )
+        .when(pl.col("_n_ref").fill_null(0) == 0)
+        .then(
+            pl.lit("Geen referentiebevolking voor deze eenheden: de ")
+            + eenheden
+            + pl.lit("codes van het gebied in indeling ")
+            + jaar
+            + pl.lit(
+                " staan niet in de bevolkingstabel van die indeling (codes die gewijzigd zijn "
+                "ten opzichte van die tabel), dus is niet te toetsen of de tabel het hele gebied "
+                "bevat; geen opgetelde waarde."
+            )
+        )
+        .otherwise(
+            pl.lit("De ")
+            + eenheden
+            + pl.lit("en van het gebied hebben volgens de bevolkingstabel van indeling ")
+            + jaar
+            + pl.lit(
+                " geen inwoners: de dekking is niet naar inwoners te wegen; geen opgetelde waarde."
+            )
+        )
+    )
+
+
 def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
     basis = pl.col("teller") if ind.maat == "aantal" else pl.col("noemer")
     onderdrukt_dekking = pl.col("dekking") < drempel
@@ -174,12 +227,7 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
     )
     toelichting = (
         pl.when(pl.col("_geen_ref"))
-        .then(
-            pl.lit(
-                "Geen referentiebevolking voor deze indeling: niet te toetsen of de tabel alle "
-                "buurten van het gebied bevat (afgekapte download), dus geen opgetelde waarde."
-            )
-        )
+        .then(_geen_referentie_tekst())
         .when(pl.col("dekking").is_null() | (pl.col("dekking") == 0))
         .then(
             pl.lit("De bron heeft geen waarde voor de buurten/wijken van dit gebied in deze tabel.")
@@ -219,13 +267,28 @@ class DekkingBasis:
     """
 
     def __init__(self, lidmaatschap: pl.DataFrame, referentie: pl.DataFrame) -> None:
+        self.referentie = referentie
         niv = pl.col("regiocode").str.slice(0, 2)
         self.leden_ref = lidmaatschap.join(
             referentie, on=["indelingsjaar", "regiocode"], how="left"
         ).with_columns(_niv=niv)
-        self.totaal_per_niveau = self.leden_ref.group_by(
-            "gebied_code", "indelingsjaar", "_niv"
-        ).agg(pl.col("inwoners_ref").sum().alias("_p_alle"))
+        # Which indeling years and levels have a population table at all: tells the causes of a
+        # missing reference population apart (no table on the indeling, the area's codes not in
+        # it, or no inhabitants), see :func:`_geen_referentie_tekst`.
+        ref_jaren = (
+            referentie.select("indelingsjaar", niv.alias("_niv"))
+            .unique()
+            .with_columns(_ref_jaar=pl.lit(True))
+        )
+        self.totaal_per_niveau = (
+            self.leden_ref.group_by("gebied_code", "indelingsjaar", "_niv")
+            .agg(
+                pl.col("inwoners_ref").sum().alias("_p_alle"),
+                pl.col("inwoners_ref").is_not_null().sum().alias("_n_ref"),
+            )
+            .join(ref_jaren, on=["indelingsjaar", "_niv"], how="left")
+            .with_columns(pl.col("_ref_jaar").fill_null(False), _niveau=pl.col("_niv"))
+        )
         self._cache: dict[
             tuple[int, int], list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]
         ] = {}
@@ -247,6 +310,37 @@ class DekkingBasis:
         )
         self._cache.setdefault(sleutel, []).append((eenheden, totaal, aanwezig))
         return totaal, aanwezig
+
+
+def _basis_voor_elke_eenheid(
+    samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str]
+) -> pl.DataFrame:
+    """Give every member unit a dekking base ``d``, also a unit whose noemer (or dekking variable)
+    is missing.
+
+    ``d`` is the noemer (or weight, or the count's dekking base) of the unit. When that comes
+    from another variable or another source (inhabitants 2024 for crime, woningvoorraad from
+    the truncated KWB 2024) a unit can have the teller but no noemer; left null, it would
+    drop out of both sums of the dekking share and the area would look fully covered while its
+    value is a partial sum. Such a unit counts as a unit without value, weighted by the best
+    base available: its reference population scaled to the noemer's unit (Σ d / Σ inhabitants
+    over the area's units that have both), else the mean ``d`` of the area's units. When no
+    unit of the area has ``d`` at all, every unit is weighted by its reference population."""
+    # sorted, so that the float sums below do not depend on the order rows arrive in
+    s = samen.join(referentie, on=["indelingsjaar", "regiocode"], how="left").sort(
+        [*groep, "regiocode"], nulls_last=True
+    )
+    beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
+    ref_beide = pl.col("inwoners_ref").filter(beide).sum().over(groep)
+    verhouding = pl.when(ref_beide > 0).then(
+        pl.col("d").filter(beide).sum().over(groep) / ref_beide
+    )
+    heeft_d = pl.col("d").is_not_null().any().over(groep)
+    return s.with_columns(
+        d=pl.when(heeft_d)
+        .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, pl.col("d").mean().over(groep)))
+        .otherwise(pl.col("inwoners_ref"))
+    ).drop("inwoners_ref")
 
 
 def aggregeer_indicator(
@@ -292,7 +386,11 @@ def aggregeer_indicator(
 
     # -- aggregated from the lowest level ---------------------------------------------------
     laag = teller.filter(pl.col("laagste_niveau"))
-    samen = laag.join(lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner")
+    samen = _basis_voor_elke_eenheid(
+        laag.join(lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner"),
+        dekking_basis.referentie,
+        ["gebied_code", "gebied_soort", *tabel_keys],
+    )
     agg = samen.group_by(["gebied_code", "gebied_soort", *tabel_keys]).agg(
         pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
         pl.col("n").filter(pl.col("bekend")).sum().alias("noemer"),
