@@ -7,13 +7,22 @@ Rules (docs/indicatoren.md, docs/ontwerp.md):
   (share of the area's reference population in units the table has at all); below
   ``DEKKING_DREMPEL`` the value is withheld (status onderdrukt), as it is when the noemer is below
   the indicator's minimum base;
-- for a CBS region the source publishes itself (buurt, wijk, Nederland) its published figure is
-  used; every other gebied (focus areas, rest of gemeente, all focus areas together, and regions a
-  source does not publish) is aggregated from the lowest level the source has;
+- a unit with the teller but no noemer (noemer from another source or variable, a missing weight)
+  is a unit without value in dekking, weighted by its reference population scaled to the
+  noemer's unit (:func:`_basis_voor_elke_eenheid`), never left out of both sums;
+- without a reference population nothing is summed; the text names the case
+  (:func:`_geen_referentie_tekst`: no population table on the indeling, the area's codes not in
+  it, no inhabitants);
+- a buurt, wijk or Nederland the source publishes itself keeps its published figure, and so does
+  a gemeente of a source whose lowest level is the gemeente (Leefbaarometer gemeente scores 2024);
+  every other gebied (focus areas, rest of gemeente, all focus areas together, gemeenten of a
+  table with buurten or wijken, regions a source does not publish) is aggregated from the lowest
+  level the source has;
 - a gemeente is aggregated from the same buurten as its focus area and rest, so area + rest =
   gemeente (teller and noemer); the gemeente row of a table that also has buurten (KWB) is only a
-  check (:mod:`.gemeentecontrole`). A separate source of gemeente level (the published
-  Leefbaarometer gemeente scores) still gives the gemeente its own figure;
+  check (:mod:`.gemeentecontrole`); so is the gemeente row of the gemeenten-and-wijken extract
+  2024 (level wijk). A separate source of gemeente level (the published Leefbaarometer gemeente
+  scores 2024) still gives the gemeente its own figure;
 - all focus areas together is only ``ok`` when every focus area has a value (``aantal_gebieden``
   of ``aantal_gebieden_totaal``), see :func:`met_gebiedsniveau`;
 - survey figures published per gemeente are shown for an area as the gemeente's figure, labelled
