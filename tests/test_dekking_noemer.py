@@ -132,6 +132,14 @@ def test_noemer_uit_andere_bron_ontbreekt_voor_een_buurt() -> None:
     assert r["status"] == "onderdrukt"
     assert r["waarde"] is None
     assert "lager dan de drempel" in str(r["status_toelichting"])
+    # the text names the cause: a buurt with a teller but no noemer, not secrecy
+    assert "1 daarvan hebben wel een teller maar geen noemer" in str(r["status_toelichting"])
+    uit = aggregeer_indicator(m, _leden(), ind, referentie=_ref())
+    (buurt,) = uit.filter(pl.col("gebied_code") == BUURTEN[2]).to_dicts()
+    assert buurt["status"] == "onderdrukt"
+    assert str(buurt["status_toelichting"]).startswith(
+        "De bron publiceert de teller voor deze regio, maar de noemer of het gewicht ontbreekt"
+    )
 
 
 def test_noemer_ontbreekt_in_een_kleine_buurt_blijft_boven_de_drempel() -> None:
@@ -158,6 +166,7 @@ def test_noemer_ontbreekt_in_een_kleine_buurt_blijft_boven_de_drempel() -> None:
     assert r["status"] == "ok"
     assert r["waarde"] == pytest.approx(30 / 1500 * 1000)
     assert "enkele buurten zonder waarde" in str(r["status_toelichting"])
+    assert "1 daarvan hebben een teller maar geen noemer" in str(r["status_toelichting"])
 
 
 def test_deel_van_een_samengestelde_noemer_ontbreekt() -> None:

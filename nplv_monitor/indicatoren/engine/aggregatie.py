@@ -225,6 +225,7 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
     onderdrukt_dekking = pl.col("dekking") < drempel
     onderdrukt_basis = basis.is_null() | (basis < ind.minimum_basis) | pl.col("_waarde").is_null()
     pct = (pl.col("dekking") * 100).round(1).cast(pl.String)
+    zonder_noemer = pl.col("_n_zonder_noemer").fill_null(0)
     status = (
         pl.when(pl.col("_geen_ref"))
         .then(pl.lit("onderdrukt"))
@@ -243,10 +244,26 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
         )
         .when(onderdrukt_dekking)
         .then(
-            pl.lit("Dekking ")
-            + pct
-            + pl.lit(
-                f"% is lager dan de drempel van {drempel * 100:.0f}%: te veel van de basis ligt in buurten zonder waarde (geheim of niet in de tabel)."
+            pl.when(zonder_noemer > 0)
+            .then(
+                pl.lit("Dekking ")
+                + pct
+                + pl.lit(
+                    f"% is lager dan de drempel van {drempel * 100:.0f}%: te veel van de basis "
+                    "ligt in eenheden zonder waarde; "
+                )
+                + zonder_noemer.cast(pl.String)
+                + pl.lit(
+                    " daarvan hebben wel een teller maar geen noemer of gewicht (ontbreekt in de "
+                    "bron van de noemer), de rest is geheim of niet in de tabel."
+                )
+            )
+            .otherwise(
+                pl.lit("Dekking ")
+                + pct
+                + pl.lit(
+                    f"% is lager dan de drempel van {drempel * 100:.0f}%: te veel van de basis ligt in buurten zonder waarde (geheim of niet in de tabel)."
+                )
             )
         )
         .when(onderdrukt_basis)
@@ -260,6 +277,13 @@ def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
             pl.lit("Dekking ")
             + pct
             + pl.lit("%: enkele buurten zonder waarde tellen niet mee (niet als nul).")
+            + pl.when(zonder_noemer > 0)
+            .then(
+                pl.lit(" ")
+                + zonder_noemer.cast(pl.String)
+                + pl.lit(" daarvan hebben een teller maar geen noemer of gewicht.")
+            )
+            .otherwise(pl.lit(""))
         )
         .otherwise(pl.lit(None, pl.String))
     )
@@ -406,6 +430,8 @@ def aggregeer_indicator(
         pl.col("d").filter(pl.col("bekend")).sum().alias("_d_bekend"),
         pl.col("d").sum().alias("_d_alle"),
         pl.col("bekend").sum().alias("_n_bekend"),
+        # units with a teller whose noemer (or weight) is missing: a cause the text must name
+        (pl.col("t_aantal").is_not_null() & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
@@ -451,6 +477,7 @@ def aggregeer_indicator(
             dekking=pl.when(pl.col("bekend")).then(pl.lit(1.0)).otherwise(pl.lit(0.0)),
             toelichting=pl.lit("Waarde zoals de bron die voor deze regio publiceert."),
             _geen_ref=pl.lit(False),
+            _teller_zonder_noemer=pl.col("t_aantal").is_not_null() & ~pl.col("bekend"),
         )
         agg = pl.concat(
             [
@@ -473,8 +500,18 @@ def aggregeer_indicator(
             (pl.col("status") == "ontbreekt") & pl.col("toelichting").is_not_null()
         )
         .then(
-            pl.lit(
-                "De bron publiceert voor deze regio geen waarde (geheimhouding of te kleine basis)."
+            pl.when(pl.col("_teller_zonder_noemer").fill_null(False))
+            .then(
+                pl.lit(
+                    "De bron publiceert de teller voor deze regio, maar de noemer of het gewicht "
+                    "ontbreekt (niet in de bron van de noemer, of nul), dus geen waarde."
+                )
+            )
+            .otherwise(
+                pl.lit(
+                    "De bron publiceert voor deze regio geen waarde (geheimhouding of te kleine "
+                    "basis)."
+                )
             )
         )
         .otherwise(pl.col("status_toelichting")),
