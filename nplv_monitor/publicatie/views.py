@@ -44,14 +44,15 @@ def _gebied_vergelijking(con: duckdb.DuckDBPyConnection) -> str:
     join, precisie = _precisie(con, "f.indicator_code")
     return f"""
     SELECT f.gebied_code, g.gebied_naam, f.indicator_code, f.familie, f.actielijn, f.peiljaar,
-           f.eenheid, f.status, f.status_toelichting, f.waarde, f.dekking,
+           f.eenheid, f.status, f.status_toelichting, f.waarde, f.waarde_niveau, f.marge,
+           f.dekking,
            g.gemeentecode, gm.waarde AS waarde_gemeente,
            r.waarde AS waarde_rest_gemeente,
            coalesce(nl.waarde, f.waarde_nederland) AS waarde_nederland,
            f.verschil_nederland AS kloof_nederland,
            f.basisjaar, f.waarde_basisjaar, f.verandering_sinds_basis AS trend_sinds_basis,
            f.verschil_nederland_basisjaar AS kloof_nederland_basisjaar,
-           f.verandering_verschil AS verandering_kloof,
+           f.verandering_verschil AS verandering_kloof, f.verandering_significant,
            CASE WHEN f.peiljaar > f.basisjaar
                 THEN abs(f.verschil_nederland) - abs(f.verschil_nederland_basisjaar)
            END AS verandering_afstand_nederland,
@@ -59,7 +60,9 @@ def _gebied_vergelijking(con: duckdb.DuckDBPyConnection) -> str:
            f.kloof_wordt,
            f.territorium_basis, f.territorium_peiljaar, f.aandeel_basisbevolking,
            f.aandeel_peiljaarbevolking_in_basis, f.definitiebreuk,
-           f.percentiel_wijken, f.bron_tabel, f.bron_variabele
+           f.percentiel_wijken, f.bron_tabel, f.bron_variabele,
+           af.waarde AS waarde_alle_focusgebieden, af.aantal_gebieden,
+           af.aantal_gebieden_totaal
     FROM {IW} f
     JOIN ref.gebieden g ON g.gebied_code = f.gebied_code
     LEFT JOIN {IW} gm ON gm.gebied_code = g.gemeentecode
@@ -68,6 +71,8 @@ def _gebied_vergelijking(con: duckdb.DuckDBPyConnection) -> str:
          AND r.indicator_code = f.indicator_code AND r.peiljaar = f.peiljaar
     LEFT JOIN {IW} nl ON nl.gebied_code = 'NL00'
          AND nl.indicator_code = f.indicator_code AND nl.peiljaar = f.peiljaar
+    LEFT JOIN {IW} af ON af.gebied_soort = 'alle_focusgebieden'
+         AND af.indicator_code = f.indicator_code AND af.peiljaar = f.peiljaar
     {join}
     WHERE f.gebied_soort = 'focusgebied'
     """
@@ -196,7 +201,12 @@ VIEWS: tuple[View, ...] = (
         "oordeelt naar de afstand |gebied - Nederland| (kleiner, groter, gelijk binnen "
         "kloof_tolerantie, geen tweede meting). territorium_basis/_peiljaar, aandeel_basisbevolking, "
         "aandeel_peiljaarbevolking_in_basis en definitiebreuk zeggen of de trend op één "
-        "grondgebied ligt (anders: opnieuw vanaf de breuk).",
+        "grondgebied ligt (anders: opnieuw vanaf de breuk). waarde_niveau: 'gebied' als de waarde "
+        "van het gebied zelf is, 'gemeente' als het het cijfer van de gemeente is (enquêtes per "
+        "gemeente; geen gebiedswaarde). marge: de gepubliceerde marge van dat cijfer; "
+        "verandering_significant: is de verandering sinds het basisjaar significant (z-toets op "
+        "de marges). waarde_alle_focusgebieden met aantal_gebieden van aantal_gebieden_totaal: "
+        "hoeveel focusgebieden die optelling bevat (alleen gepubliceerd als het alle zijn).",
         (IW, "ref.gebieden"),
         _gebied_vergelijking,
     ),
@@ -214,7 +224,10 @@ VIEWS: tuple[View, ...] = (
         "gemengd: peiljaar_nederland is het laatste peiljaar van Nederland, "
         "ander_peiljaar_dan_nederland markeert een rij van een ander jaar, "
         "laatste_peiljaar_indicator het laatste jaar met een waarde voor enig gebied en "
-        "reden_ouder_peiljaar waarom dit gebied in dat jaar geen waarde heeft.",
+        "reden_ouder_peiljaar waarom dit gebied in dat jaar geen waarde heeft. Alle kolommen van "
+        "monitor.indicatorwaarden, dus ook waarde_niveau ('gemeente': het cijfer van de gemeente, "
+        "geen gebiedswaarde), marge, verandering_significant en, voor alle focusgebieden, "
+        "aantal_gebieden van aantal_gebieden_totaal.",
         (IW,),
         _laatste_waarden,
     ),
