@@ -191,9 +191,11 @@ def test_gewijzigd_leefbaarometerbestand_herdoet_alleen_wat_ervan_afhangt(
         "publicatie/nplv_monitor",
     ]
     assert any("snapshot/leefbaarometer_wijk" in r for r in regels)
-    laatste = dict(_materialisaties(tmp_output))
-    assert laatste["bron/kwb"] in runs_eerste
-    assert laatste["bron/leefbaarometer_wijk"] not in runs_eerste
+    with dagster_instance.open_instance(tmp_output) as inst:
+        laatste = {k: inst.get_latest_materialization_event(k) for k in (KWB_KEY, LBM_WIJK)}
+    assert all(e is not None for e in laatste.values())
+    assert laatste[KWB_KEY].run_id in runs_eerste  # type: ignore[union-attr]
+    assert laatste[LBM_WIJK].run_id not in runs_eerste  # type: ignore[union-attr]
     assert tweede.publicatie["editie_id"] != eerste.publicatie["editie_id"]
     eerste_csv = pl.read_csv(DEFAULT_SNAPSHOT_DIR / WIJK_CSV, infer_schema=False).row(0, named=True)
     with duckdb.connect(str(tmp_output / "nplv_monitor.duckdb"), read_only=True) as con:
