@@ -213,3 +213,16 @@ def test_asset_schrijft_gebied_en_tracker_gebruikt_het(
     assert "gebied afgeleid uit de bestandsnaam" in d.toelichting()
     assert [a.bestand for a in stand.niet_toe_te_wijzen] == ["wachtwoord.xlsx"]
     assert "wachtwoord" in stand.niet_toe_te_wijzen[0].reden
+
+
+def test_te_veel_rijen_geweigerd_zonder_csv_parser_toch_met_gebied(tmp_path: Path) -> None:
+    """A CSV refused before parsing (more rows than MAX_RIJEN) still names its area."""
+    map_ = tmp_path / "map"
+    map_.mkdir()
+    regels = ["gebied;jaar;vraag_id;antwoord"] + [
+        f"{GEBIED};2025;{i};1" for i in range(intake.MAX_RIJEN + 1)
+    ]
+    (map_ / "rijen.csv").write_text("\n".join(regels), encoding="utf-8")
+    per = _per_bestand(intake.verwerk_map(map_).afgewezen)
+    # lines 2 .. MAX_RIJEN + 2 (the header is line 1), counted here from the lines written
+    assert per == {"rijen.csv": (GEBIED, f"kolom gebied (rijen 2–{len(regels)})")}

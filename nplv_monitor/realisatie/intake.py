@@ -398,23 +398,23 @@ def _lossere_codec(ruw: bytes) -> str:
 
 
 def _csv_gebieden(tekst: str) -> list[tuple[int, str]]:
-    """(line, text) of the column ``gebied`` of a CSV, for attributing a rejected file."""
-    regels = tekst.splitlines()
+    """(line, text) of the column ``gebied`` of a CSV that is refused unparsed (not UTF-8, too
+    many rows), for attributing it. Split by hand on the first MAX_RIJEN + 1 lines, never by the
+    CSV parser (a huge file must stay cheap); area codes hold no separator or quote."""
+    regels = tekst.splitlines()[: MAX_RIJEN + 2]
     if not regels:
         return []
     scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
-    try:
-        alle = list(csv.reader(io.StringIO(tekst, newline=""), delimiter=scheiding))
-    except csv.Error:
-        return []
-    kop = _kop(alle[0]) if alle else []
+
+    def velden(regel: str) -> list[str]:
+        return [v.strip().strip('"').strip() for v in regel.split(scheiding)]
+
+    kop = velden(regels[0])
     if "gebied" not in kop:
         return []
     k = kop.index("gebied")
     return [
-        (i, r[k].strip())
-        for i, r in enumerate(alle[1 : MAX_RIJEN + 2], start=2)
-        if k < len(r) and any(w.strip() for w in r)
+        (i, v[k]) for i, r in enumerate(regels[1:], start=2) if len(v := velden(r)) > k and any(v)
     ]
 
 
@@ -446,7 +446,7 @@ def _lees_csv(
         return None
     # Counted before the CSV parser runs: a huge file is refused without building its rows.
     if sum(1 for r in regels[1:] if r.strip(" ;,\t")) > MAX_RIJEN:
-        spoor.kolom = _csv_gebieden("\n".join(regels[: MAX_RIJEN + 2]))
+        spoor.kolom = _csv_gebieden(tekst)
         fouten.append(_te_veel_rijen(naam, None))
         return None
     scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
