@@ -1,6 +1,9 @@
-"""A full build with returns: the shared full build (fixture ``volledige_build``) copied, then two
-returns handed in as areas do — one correct (Heerlen-Noord), one wrong (Delft-West, a negative
-count) — and the pipeline's own realisatie assets, publication and report run again on the copy.
+"""A full build with returns: the shared full build (fixture ``volledige_build``) copied, then
+returns handed in as areas do — one correct (Heerlen-Noord); one wrong (Delft-West, a negative
+count) under a file name that does not name the area (the template says the name does not
+matter); two that cannot be read at all (password-protected workbooks), one named after
+Breda-Noord's template, one with a name that names no area — and the pipeline's own realisatie
+assets, publication and report run again on the copy.
 
 Only the stages the returns feed are re-run (the realisatie assets into the copied work DB, then
 ``publiceer`` and ``maak`` exactly as the publication and report assets call them), so the test
@@ -18,12 +21,17 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.realisatie_hulp import KOL, maak_template, rij_van, vul_in
+from tests.realisatie_hulp import KOL, maak_template, rij_van, versleuteld_xlsx, vul_in
 
 #: Test fixture answers (invented, not data): question 11 of Heerlen-Noord's return.
 HEERLEN_ANTWOORDEN = {"11": 4, "12": 9}
 GOED = "uitvraag_2025_heerlen_noord.xlsx"
-FOUT = "uitvraag_2025_delft_west.xlsx"
+#: Delft-West's wrong return: the name does not contain the area code.
+FOUT = "retour definitief v2.xlsx"
+#: Unreadable, named after Breda-Noord's template: attributed by the file name, and said so.
+ONLEESBAAR_MET_NAAM = "uitvraag_2025_breda_noord.xlsx"
+#: Unreadable, and the name names no area: listed apart.
+ONLEESBAAR = "beveiligd.xlsx"
 
 _gebouwd: dict[Path, Path] = {}
 
@@ -55,6 +63,8 @@ def bouw_met_retouren(volledige_build: Path, werkmap: Path) -> Path:
         uit / "retouren" / FOUT,
         mutatie=_negatief_aantal,
     )
+    versleuteld_xlsx(uit / "retouren" / ONLEESBAAR_MET_NAAM)
+    versleuteld_xlsx(uit / "retouren" / ONLEESBAAR)
     with duckdb.connect(str(uit / "nplv_monitor.duckdb"), read_only=True) as con:
         ((jaar,),) = con.sql(
             "select rapportagejaar from publicatie.edities order by gepubliceerd_op desc limit 1"

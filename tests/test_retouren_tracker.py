@@ -1,8 +1,10 @@
 """The return tracker (nplv_monitor/rapportage/retouren.py) and its place in the workbook.
 
-On a full build with two returns handed in as areas do (tests/retouren_build_hulp.py): Heerlen-Noord
-a correct one, Delft-West one with a negative count. The tracker, the sheet "Retouren" and the
-area sheets are compared with the realisatie tables of the published file, queried here.
+On a full build with returns handed in as areas do (tests/retouren_build_hulp.py): Heerlen-Noord
+a correct one, Delft-West one with a negative count under a file name without its area code, and
+two unreadable (encrypted) files, one named after Breda-Noord's template. The tracker, the sheet
+"Retouren" and the area sheets are compared with the realisatie tables of the published file,
+queried here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import openpyxl
 import pytest
 
 from nplv_monitor.rapportage import excel, retouren
-from tests.retouren_build_hulp import FOUT, GOED, HEERLEN_ANTWOORDEN, bouw_met_retouren
+from tests.retouren_build_hulp import (
+    FOUT,
+    GOED,
+    HEERLEN_ANTWOORDEN,
+    ONLEESBAAR,
+    ONLEESBAAR_MET_NAAM,
+    bouw_met_retouren,
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +83,15 @@ def test_tracker_volgt_de_realisatietabellen(con: duckdb.DuckDBPyConnection) -> 
     antwoorden = {a.vraag_id: a.waarde for a in stand.antwoorden["heerlen_noord"]}
     for vraag, waarde in HEERLEN_ANTWOORDEN.items():
         assert antwoorden[vraag] == waarde
-    # rejected: every message of the file in retouren_afgewezen, the count as stored
+    # rejected: the area the intake read from the content, though the file name does not name it
+    gebied = dict(
+        con.sql(
+            "select distinct bestand, gebied_code from realisatie.retouren_afgewezen"
+        ).fetchall()
+    )
+    assert "delft_west" not in FOUT.lower().replace(" ", "_")
+    assert gebied == {FOUT: "delft_west", ONLEESBAAR_MET_NAAM: None, ONLEESBAAR: None}
+    # every message of the file in retouren_afgewezen, the count as stored
     meldingen = con.sql(
         "select melding, aantal_meldingen from realisatie.retouren_afgewezen "
         "where bestand = ? order by volgnummer",
@@ -85,16 +102,44 @@ def test_tracker_volgt_de_realisatietabellen(con: duckdb.DuckDBPyConnection) -> 
     assert d is not None
     assert d.status == retouren.AFGEWEZEN
     (af,) = d.afwijzingen
+    assert (af.bestand, af.gebied_code, af.uit_bestandsnaam) == (FOUT, "delft_west", False)
     assert af.aantal_meldingen == meldingen[0][1]
     assert list(af.meldingen) == [m for m, _ in meldingen]
     assert "negatief" in d.toelichting()
     assert meldingen[0][0] in d.toelichting()
+    assert "bestandsnaam" not in d.toelichting()
+    # unreadable: no area in the table, with the reason; the tracker falls back on the file name
+    # and says so, or lists the file apart
+    bepaling = dict(
+        con.sql(
+            "select distinct bestand, gebied_bepaling from realisatie.retouren_afgewezen "
+            "where gebied_code is null"
+        ).fetchall()
+    )
+    assert set(bepaling) == {ONLEESBAAR_MET_NAAM, ONLEESBAAR}
+    for tekst in bepaling.values():
+        assert tekst.startswith("onbekend: het bestand is niet te lezen"), tekst
+        assert "wachtwoord" in tekst
+    b = stand.van("breda_noord")
+    assert b is not None
+    assert b.status == retouren.AFGEWEZEN
+    (ab,) = b.afwijzingen
+    assert (ab.bestand, ab.gebied_code, ab.uit_bestandsnaam) == (ONLEESBAAR_MET_NAAM, None, True)
+    assert "gebied afgeleid uit de bestandsnaam" in b.toelichting()
+    assert bepaling[ONLEESBAAR_MET_NAAM] in b.toelichting()
+    (los,) = stand.niet_toe_te_wijzen
+    assert los.bestand == ONLEESBAAR
+    assert retouren.GEBIED_ONBEKEND in los.reden
     # the rest: nothing received
-    anderen = [x for x in stand.gebieden if x.gebied_code not in {"heerlen_noord", "delft_west"}]
+    anderen = [
+        x
+        for x in stand.gebieden
+        if x.gebied_code not in {"heerlen_noord", "delft_west", "breda_noord"}
+    ]
     assert {x.status for x in anderen} == {retouren.ONTBREEKT}
     assert stand.samenvatting() == (
-        f"Uitvraag {jaar}: 1 van {totaal} gebieden geaccepteerd, 1 afgewezen, "
-        f"{totaal - 2} niet ontvangen."
+        f"Uitvraag {jaar}: 1 van {totaal} gebieden geaccepteerd, 2 afgewezen, "
+        f"{totaal - 3} niet ontvangen; 1 afgewezen bestand met {retouren.GEBIED_ONBEKEND}."
     )
 
 
@@ -103,10 +148,13 @@ def test_retourenblad_en_gebiedsblad(
 ) -> None:
     ws = werkboek[excel.RETOUREN_BLAD]
     koppen = [c.value for c in ws[excel.KOP_RIJ + 1]]
-    rijen = {
-        r[koppen.index("Gebiedscode")]: dict(zip(koppen, r, strict=True))
+    alle = [
+        dict(zip(koppen, r, strict=True))
         for r in ws.iter_rows(min_row=excel.EERSTE_RIJ + 1, values_only=True)
-    }
+    ]
+    rijen = {r["Gebiedscode"]: r for r in alle if r["Gebiedscode"] is not None}
+    (los,) = [r for r in alle if r["Gebiedscode"] is None]
+    assert (los["Gebied"], los["Bestand"]) == (retouren.GEBIED_ONBEKEND, ONLEESBAAR)
     focus = dict(
         con.sql(
             "select gebied_code, gebied_naam from ref.gebieden where soort = 'focusgebied'"
