@@ -64,3 +64,8 @@ def test_mapversie_volgt_de_bestanden(tmp_path: Path) -> None:
     assert versies.map_versie(map_) == een
     (map_ / "a.xlsx").write_bytes(b"twee")
     assert versies.map_versie(map_) != een
+    # the content counts, not where the folder is
+    kopie = tmp_path / "elders" / "retouren"
+    kopie.mkdir(parents=True)
+    (kopie / "a.xlsx").write_bytes(b"twee")
+    assert versies.map_versie(kopie) == versies.map_versie(map_)

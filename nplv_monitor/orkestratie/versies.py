@@ -17,8 +17,8 @@ import time; the versions are computed when the Definitions are made (code) or o
 
 from __future__ import annotations
 
-import ast
 import hashlib
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
@@ -55,23 +55,36 @@ def _module_van(bestand: Path) -> str:
     return ".".join(delen[:-1] if delen[-1] == "__init__" else delen)
 
 
+#: Import statements, also inside functions and over several lines in parentheses. Text in a
+#: docstring that looks like one only adds a module to the closure: a superset, never a miss.
+_VAN = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#]*)", re.M)
+
+
 @cache
 def _imports(bestand: Path) -> frozenset[str]:
-    """Every module name ``bestand`` imports (absolute; ``from a import b`` gives a and a.b)."""
+    """Every module name ``bestand`` imports (absolute; ``from a import b`` gives a and a.b).
+    A regular expression, not ``ast``: parsing every module for each build cost seconds."""
     module = _module_van(bestand)
     pakket = module if bestand.name == "__init__.py" else module.rpartition(".")[0]
+    tekst = bestand.read_text(encoding="utf-8")
     namen: set[str] = set()
-    for knoop in ast.walk(ast.parse(bestand.read_bytes(), filename=str(bestand))):
-        if isinstance(knoop, ast.Import):
-            namen.update(a.name for a in knoop.names)
-        elif isinstance(knoop, ast.ImportFrom):
-            basis = knoop.module or ""
-            if knoop.level:
-                omhoog = pakket.split(".")[: len(pakket.split(".")) - knoop.level + 1]
-                basis = ".".join([*omhoog, *([basis] if basis else [])])
-            namen.add(basis)
-            namen.update(f"{basis}.{a.name}" for a in knoop.names)
-    return frozenset(namen)
+    for m in _IMPORT.finditer(tekst):
+        namen.update(n.split(" as ")[0].strip() for n in m.group(1).split(","))
+    for m in _VAN.finditer(tekst):
+        basis = m.group(1)
+        punten = len(basis) - len(basis.lstrip("."))
+        if punten:
+            delen = pakket.split(".")
+            basis = ".".join(
+                [*delen[: len(delen) - punten + 1], *([basis[punten:]] if basis[punten:] else [])]
+            )
+        namen.add(basis)
+        for n in m.group(2).strip("()").replace("\n", ",").split(","):
+            naam = n.split(" as ")[0].strip()
+            if naam and naam != "*":
+                namen.add(f"{basis}.{naam}")
+    return frozenset(n for n in namen if n)
 
 
 def _ouders(module: str) -> Iterator[str]:
@@ -128,6 +141,7 @@ def _naam(p: Path) -> str:
     return p.as_posix()
 
 
+@cache
 def code_versie(module: str) -> str:
     """The code version of the assets defined in ``module`` (16 hex characters)."""
     bestanden = modules_van(module)
@@ -214,8 +228,9 @@ def snapshot_versie(naam: str) -> str:
 
 
 def map_versie(map_: Path) -> str:
-    """sha256 over the folder's path and every file's relative name and sha256."""
-    regels = [str(map_.resolve())]
+    """sha256 over every file's name (relative to the folder) and sha256: the content, not where
+    the folder is (an output folder moved or copied with its drop folder is unchanged)."""
+    regels: list[str] = []
     if map_.is_dir():
         for p in sorted(map_.rglob("*")):
             if p.is_file():
@@ -267,7 +282,7 @@ def _omschrijving(bron: dg.AssetKey) -> str:
         )
     return (
         f"De map {naam} (NPLV_{naam.upper()}_DIR, standaard output/{naam}). Dataversie: sha256 "
-        "over de map en naam en sha256 van elk bestand erin."
+        "over naam en sha256 van elk bestand erin."
     )
 
 
