@@ -384,15 +384,25 @@ def test_gebiedspaginas_hebben_scorekaart_en_trendkolommen(
         assert cellen, code
         for c in cellen:
             g, ind, jaar = c["data-waarde"].split("|")
-            w, e, kloof = _een(
+            w, e, kloof, verschil, richting = _een(
                 con,
-                "select waarde, eenheid, kloof_wordt from monitor.indicatorwaarden where "
-                "gebied_code = ? and indicator_code = ? and peiljaar = ?",
+                "select waarde, eenheid, kloof_wordt, verschil_nederland, i.richting "
+                "from monitor.indicatorwaarden join monitor.indicatoren i using (indicator_code) "
+                "where gebied_code = ? and indicator_code = ? and peiljaar = ?",
                 [g, ind, int(jaar)],
             )
             assert c["tekst"] == opmaak.waarde(w, e), (code, c)
             if kloof is not None:
-                assert opmaak.kloof_tekst(kloof) in blok, (code, ind)
+                # ahead of Nederland in the favourable direction the distance is a lead
+                voor = richting in {"hoger_beter", "lager_beter"} and (
+                    (verschil > 0) == (richting == "hoger_beter") and verschil != 0
+                )
+                tekst = opmaak.KLOOF_TEKSTEN[kloof]
+                if voor and tekst.startswith("kloof "):
+                    tekst = "voorsprong" + tekst.removeprefix("kloof")
+                elif richting not in {"hoger_beter", "lager_beter"} and tekst.startswith("kloof"):
+                    tekst = "verschil" + tekst.removeprefix("kloof")
+                assert tekst in blok, (code, ind)
         # Missing values said once: no value cell says "ontbreekt" for the area itself.
         eigen = [c for c in p.cellen if c["data-waarde"].startswith(code + "|")]
         assert all(c["tekst"] not in {"ontbreekt", "onderdrukt"} for c in eigen)

@@ -56,6 +56,28 @@ def test_kloof_tekst_leest_het_oordeel_en_rekent_niet_opnieuw() -> None:
         opmaak.kloof_tekst(-0.5)  # type: ignore[arg-type]
 
 
+def test_kloof_leest_de_kant_van_nederland() -> None:
+    # Alle focusgebieden, Leefbaarometer voorzieningen 2024: 0,096 against Nederland -0,001
+    # (hoger is beter), the distance grew: a growing lead, favourable — not a red "kloof groter".
+    kant = opmaak.kloof_kant(0.096 - -0.001, "hoger_beter")
+    assert kant == "voor"
+    assert opmaak.kloof_tekst("groter", kant) == "voorsprong groter"
+    assert opmaak.kloof_waardering("groter", kant) == "gunstig"
+    # Utrecht Overvecht afwijking -0,270 against 0,021: behind, distance fell: gap narrower.
+    kant = opmaak.kloof_kant(-0.270 - 0.021, "hoger_beter")
+    assert (kant, opmaak.kloof_tekst("kleiner", kant)) == ("achter", "kloof kleiner")
+    assert opmaak.kloof_waardering("kleiner", kant) == "gunstig"
+    assert opmaak.kloof_waardering("groter", kant) == "ongunstig"
+    # lager is beter: below Nederland is ahead; a shrinking lead is unfavourable
+    assert opmaak.kloof_kant(-3.0, "lager_beter") == "voor"
+    assert opmaak.kloof_waardering("kleiner", "voor") == "ongunstig"
+    # no favourable direction: a difference, no colour; one measurement: no colour
+    assert opmaak.kloof_tekst("groter", opmaak.kloof_kant(1.0, None)) == "verschil groter"
+    assert opmaak.kloof_waardering("groter", "neutraal") == ""
+    assert opmaak.kloof_waardering("geen tweede meting", "achter") == ""
+    assert opmaak.kloof_tekst("geen tweede meting", "voor") == "geen tweede meting"
+
+
 def test_grafiek_as_in_nederlandse_notatie_zonder_urls() -> None:
     # Formatting check with illustrative inputs (not data): axis ticks use the nl-NL locale.
     svg = grafieken.svg(

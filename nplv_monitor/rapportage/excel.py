@@ -416,7 +416,11 @@ def _vergelijkingsblad(
             num(k + 5, hr.get("verandering_sinds_basis"), f.getal(v_fmt))
             num(k + 6, hr.get("verandering_verschil"), f.getal(v_fmt))
             if hr.get("kloof_wordt") is not None:
-                ws.write_string(rij, k + 7, opmaak.kloof_tekst(hr["kloof_wordt"]), f.tekst)
+                kant = opmaak.kloof_kant(
+                    hr.get("verschil_nederland"),
+                    c.regel.indicatoren.get(code, kleur.Indicatorregel(None, None)).richting,
+                )
+                ws.write_string(rij, k + 7, opmaak.kloof_tekst(hr["kloof_wordt"], kant), f.tekst)
             vergelijkbaar = _vergelijkbaarheid(hr)
             if vergelijkbaar:
                 ws.write_string(rij, k + 8, vergelijkbaar, f.omloop)

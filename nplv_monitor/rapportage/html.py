@@ -213,14 +213,17 @@ class _Rapport:
             verandering += (
                 " (significant)" if r["verandering_significant"] else " (niet significant)"
             )
-        kloof = opmaak.kloof_tekst(r.get("kloof_wordt")) if basis else "–"
+        richting = (self.ind.get(r["indicator_code"]) or {}).get("richting")
+        kant = opmaak.kloof_kant(r.get("verschil_nederland"), richting)
+        kloof = opmaak.kloof_tekst(r.get("kloof_wordt"), kant) if basis else "–"
+        sleutel = opmaak.kloof_waardering(r.get("kloof_wordt"), kant)
         if r.get("gebied_soort") == "nederland":
-            kloof = "–"
+            kloof, sleutel = "–", ""
         return {
             "basisjaar": basis or "–",
             "verandering": verandering,
             "kloof": kloof,
-            "kloof_sleutel": r.get("kloof_wordt") or "",
+            "kloof_sleutel": sleutel,
             "breuk": breuk,
         }
 

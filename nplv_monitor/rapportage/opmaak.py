@@ -115,20 +115,50 @@ def excel_formaat(eenheid: str | None, voorbeeld: float | None = None) -> str:
 
 
 #: Reading of monitor.indicatorwaarden.kloof_wordt (computed once, in the indicator engine:
-#: indicatoren/vergelijking.py); the report and the workbook never recompute the verdict.
+#: indicatoren/vergelijking.py); the report and the workbook never recompute the verdict. The
+#: verdict is on the distance to Nederland; what that distance means depends on the side the
+#: area is on (:func:`kloof_kant`): behind Nederland it is a gap (kloof), ahead of it a lead
+#: (voorsprong), and without a favourable direction in the catalogue just a difference (verschil).
 KLOOF_TEKSTEN = {
     "kleiner": "kloof kleiner",
     "groter": "kloof groter",
     "gelijk": "kloof gelijk (binnen de precisie)",
     "geen tweede meting": "geen tweede meting",
 }
+_KANT_WOORD = {"achter": "kloof", "voor": "voorsprong", "neutraal": "verschil"}
 
 
-def kloof_tekst(kloof_wordt: str | None) -> str:
-    """The verdict on the gap to Nederland in words, from the column ``kloof_wordt``."""
+def kloof_kant(verschil_nederland: float | None, richting: str | None) -> str | None:
+    """Which side of Nederland the area is on, for reading the verdict: ``achter`` (the
+    unfavourable side, or exactly level), ``voor`` (the favourable side), ``neutraal`` (no
+    favourable direction), None without a difference."""
+    if verschil_nederland is None:
+        return None
+    r = (richting or "").strip().lower()
+    if r not in {"hoger_beter", "lager_beter"}:
+        return "neutraal"
+    gunstig = verschil_nederland > 0 if r == "hoger_beter" else verschil_nederland < 0
+    return "voor" if gunstig else "achter"
+
+
+def kloof_tekst(kloof_wordt: str | None, kant: str | None = None) -> str:
+    """The verdict on the gap to Nederland in words, from the column ``kloof_wordt``; with
+    ``kant`` (:func:`kloof_kant`) a lead is called a lead ("voorsprong groter")."""
     if kloof_wordt is None:
         return "onbekend"
-    return KLOOF_TEKSTEN[kloof_wordt]
+    tekst = KLOOF_TEKSTEN[kloof_wordt]
+    if kant in _KANT_WOORD and tekst.startswith("kloof "):
+        return _KANT_WOORD[kant] + tekst.removeprefix("kloof")
+    return tekst
+
+
+def kloof_waardering(kloof_wordt: str | None, kant: str | None) -> str:
+    """'gunstig' or 'ongunstig' for the colour of the verdict; '' where it is no judgement
+    (gelijk, one measurement, no favourable direction). A shrinking gap and a growing lead are
+    favourable; a growing gap and a shrinking lead are not."""
+    if kloof_wordt not in {"kleiner", "groter"} or kant not in {"achter", "voor"}:
+        return ""
+    return "gunstig" if (kloof_wordt == "kleiner") == (kant == "achter") else "ongunstig"
 
 
 _PUNT_PROCENT = re.compile(r"(?<![\d.])(\d+)\.(\d+)(\s?%)")
