@@ -461,7 +461,9 @@ def aggregeer_indicator(
         )
         .with_columns(dekking=(pl.col("_dekking_tabel") * pl.col("_dekking_basis")).clip(0.0, 1.0))
         .with_columns(
-            toelichting=pl.lit(None, pl.String), _geen_ref=pl.col("_dekking_tabel").is_null()
+            toelichting=pl.lit(None, pl.String),
+            _geen_ref=pl.col("_dekking_tabel").is_null(),
+            _teller_zonder_noemer=pl.lit(False),
         )
     )
 
