@@ -167,6 +167,10 @@ def _waarde(ind: Indicator) -> pl.Expr:
     return pl.when(pl.col("noemer") > 0).then(pl.col("teller") / pl.col("noemer") * ind.factor)
 
 
+#: A unit has its teller: the published value (a score without its weight has no additive amount).
+_heeft_teller = pl.col("t_waarde").is_not_null() | pl.col("t_aantal").is_not_null()
+
+
 def _geen_referentie_tekst() -> pl.Expr:
     """Why an aggregated value has no reference population, per case (columns of
     :class:`DekkingBasis`): without it the table part of dekking cannot be measured, so a
@@ -431,7 +435,7 @@ def aggregeer_indicator(
         pl.col("d").sum().alias("_d_alle"),
         pl.col("bekend").sum().alias("_n_bekend"),
         # units with a teller whose noemer (or weight) is missing: a cause the text must name
-        (pl.col("t_aantal").is_not_null() & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
+        (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
@@ -479,7 +483,7 @@ def aggregeer_indicator(
             dekking=pl.when(pl.col("bekend")).then(pl.lit(1.0)).otherwise(pl.lit(0.0)),
             toelichting=pl.lit("Waarde zoals de bron die voor deze regio publiceert."),
             _geen_ref=pl.lit(False),
-            _teller_zonder_noemer=pl.col("t_aantal").is_not_null() & ~pl.col("bekend"),
+            _teller_zonder_noemer=_heeft_teller & ~pl.col("bekend"),
         )
         agg = pl.concat(
             [
