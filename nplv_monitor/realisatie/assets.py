@@ -157,7 +157,7 @@ def regelingen_gebied(
         dg.AssetSpec(_key(HISTORIE), group_name="bronnen", kinds={"duckdb", "polars"},
                      description="Alle goedgekeurde retouren, ook vervangen versies, met ontvangstmoment en sha256."),
         dg.AssetSpec(_key(AFGEWEZEN), group_name="bronnen", kinds={"duckdb", "polars"},
-                     description="Geweigerde retouren met de redenen (bestand, blad, rij, kolom)."),
+                     description="Geweigerde retouren met de redenen (bestand, blad, rij, kolom) en het gebied dat het bestand zelf noemt."),
     ],
     check_specs=[materialisatie.check_spec(_key(t), t) for t in (ANTWOORDEN, HISTORIE, AFGEWEZEN)],
 )  # fmt: skip
