@@ -295,7 +295,7 @@ def _marges(
         .group_by("regiocode", "peiljaar", "bron_variabele")
         .agg((grens / 2).alias("marge"))
         .select(list(leeg.columns))
-        .cast(leeg.schema)  # type: ignore[arg-type]
+        .cast(leeg.schema)
     )
 
 
