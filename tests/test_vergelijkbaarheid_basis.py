@@ -206,3 +206,27 @@ def test_omgekeerd_aandeel_gepubliceerd_bij_elke_trend(volledige_build: Path) ->
     assert d.filter(~pl.col("definitiebreuk") & (pl.col("terug") < grens)).height == 0
     # the case the base share alone misses: shares of 1 with added ground (Breda-Noord & co.)
     assert d.filter((pl.col("heen") >= grens) & (pl.col("terug") < grens)).height > 0
+
+
+def test_zelfde_bron_op_andere_indeling_is_geen_breuk(volledige_build: Path) -> None:
+    """Rotterdam-Zuid's Gezondheidsmonitor 2020 and 2022 are both the mean of the same three whole
+    wijken of one source (indeling 2020 and 2022): same ground, same basis, one trend."""
+    with _con(volledige_build) as con:
+        d = con.sql(
+            "SELECT t.peiljaar, t.basisjaar, t.definitiebreuk, t.bron_tabel, b.bron_tabel AS bb, "
+            "t.toelichting, b.toelichting AS bt, t.verandering_sinds_basis, "
+            "t.waarde - b.waarde AS verschil "
+            "FROM monitor.indicatorwaarden t JOIN monitor.indicatorwaarden b "
+            "  ON b.gebied_code = t.gebied_code AND b.indicator_code = t.indicator_code "
+            " AND b.peiljaar = 2020 "
+            "WHERE t.gebied_code = 'rotterdam_zuid' AND t.indicator_code = "
+            "'ervaren_gezondheid_goed' AND t.peiljaar = 2022"
+        ).pl()
+    assert d.height == 1
+    r = d.row(0, named=True)
+    assert r["bron_tabel"] == r["bb"]
+    assert r["toelichting"].startswith("De bron publiceert het gebied niet zelf")
+    assert r["bt"].startswith("De bron publiceert het gebied niet zelf")
+    assert r["definitiebreuk"] is False
+    assert r["basisjaar"] == 2020
+    assert r["verandering_sinds_basis"] == pytest.approx(r["verschil"])

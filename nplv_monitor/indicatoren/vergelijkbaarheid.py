@@ -88,17 +88,26 @@ def waardebasis(wijkjaren: list[int], *, met_niveau: bool = False) -> pl.Expr:
     """What a row's value rests on; null for a row without a value (nothing to compare).
 
     ``gepubliceerd``: the source's own figure for the region (Leefbaarometer gemeentescores 2024,
-    a wijk's score in the wijk file, KWB's Nederland row); ``opgeteld uit wijken`` / ``uit
-    buurten``: a weighted sum over the units of the row's indeling (``wijkjaren``: indelingen whose
-    units are wijken). Two values on a different basis are two definitions even on the same ground:
-    the Leefbaarometer averages its 100 m cells per region, so its published gemeente score is not
-    the inhabitant-weighted mean of the gemeente's wijken or buurten, nor a wijk score that of its
-    buurten. With ``met_niveau`` a row that shows another region's figure (``waarde_niveau``
-    gemeente or politiedistrict) rests on that region's figure.
+    a wijk's score in the wijk file, KWB's Nederland row); ``opgeteld uit <niveau>: <bron>``: a
+    weighted sum over the units of a source of the registry (the source series of the row's
+    table: the Leefbaarometer's wijk file and buurt file are two, the yearly KWB tables one); a
+    table the registry does not know falls back to the units of the row's indeling
+    (``wijkjaren``: indelingen whose units are wijken). Two values on a different basis are two
+    definitions even on the same ground: the Leefbaarometer averages its 100 m cells per region,
+    so its published gemeente score is not the inhabitant-weighted mean of the gemeente's wijken
+    or buurten, nor a wijk score that of its buurten. With ``met_niveau`` a row that shows another
+    region's figure (``waarde_niveau`` gemeente or politiedistrict) rests on that region's figure.
     """
+    bron = pl.col("bron_tabel").replace_strict(
+        {t: f"opgeteld uit {niveau}: {code}" for t, (code, _, niveau) in _bron_per_tabel().items()},
+        default=None,
+        return_dtype=pl.String,
+    )
     eigen = (
         pl.when(pl.col("toelichting") == GEPUBLICEERD_TOELICHTING)
         .then(pl.lit(GEPUBLICEERD))
+        .when(bron.is_not_null())
+        .then(bron)
         .when(pl.col("indelingsjaar").is_in(wijkjaren))
         .then(pl.lit(UIT_WIJKEN))
         .otherwise(pl.lit(UIT_BUURTEN))
@@ -111,15 +120,19 @@ def waardebasis(wijkjaren: list[int], *, met_niveau: bool = False) -> pl.Expr:
     return pl.when((pl.col("status") == "ok") & pl.col("waarde").is_not_null()).then(eigen)
 
 
-def _bronnamen() -> dict[str, str]:
-    """Table id → name of its source; a table id shared by several extracts (KWB 2024) gets the
-    name of the series (the source with the most tables)."""
-    namen: dict[str, tuple[int, str]] = {}
+def _bron_per_tabel() -> dict[str, tuple[str, str, str]]:
+    """Table id → (code, name, niveau) of its source; a table id shared by several extracts (KWB
+    2020 and 2024: inhabitants per wijk or buurt) gets the series (the source with most tables)."""
+    uit: dict[str, tuple[int, tuple[str, str, str]]] = {}
     for b in bronnen().values():
         for t in b.tabellen.values():
-            if t not in namen or len(b.tabellen) > namen[t][0]:
-                namen[t] = (len(b.tabellen), b.naam)
-    return {t: naam for t, (_, naam) in namen.items()}
+            if t not in uit or len(b.tabellen) > uit[t][0]:
+                uit[t] = (len(b.tabellen), (b.code, b.naam, b.niveau))
+    return {t: bron for t, (_, bron) in uit.items()}
+
+
+def _bronnamen() -> dict[str, str]:
+    return {t: naam for t, (_, naam, _) in _bron_per_tabel().items()}
 
 
 def gepubliceerd_territorium() -> pl.Expr:
