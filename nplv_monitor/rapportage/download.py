@@ -45,6 +45,7 @@ KOLOMMEN = (
     "territorium_basis",
     "territorium_peiljaar",
     "aandeel_basisbevolking",
+    "aandeel_peiljaarbevolking_in_basis",
     "bron_tabel",
     "bron_variabele",
     "status_toelichting",

@@ -286,6 +286,10 @@ def _vergelijkbaarheid(r: dict[str, Any]) -> str:
     aandeel = r.get("aandeel_basisbevolking")
     if aandeel is not None and aandeel < 1:
         delen.append(f"{opmaak.aandeel(aandeel)} van de basisbevolking")
+    # the other way round: part of today's area lies outside the basisjaar's territory
+    omgekeerd = r.get("aandeel_peiljaarbevolking_in_basis")
+    if omgekeerd is not None and omgekeerd < 1:
+        delen.append(f"{opmaak.aandeel(omgekeerd)} van de huidige bevolking in het basisgebied")
     return "; ".join(delen)
 
 
