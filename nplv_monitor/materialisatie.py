@@ -203,7 +203,8 @@ def _samen(
     metadata: list[dict[str, Any]], groep: list[tuple[Tabel, pl.DataFrame]]
 ) -> dict[str, Any]:
     """One table: its metadata. Several: the first table's metadata (schema, preview) and the
-    others' extra metadata, with the row count summed and the rows per table listed."""
+    others' extra metadata, with the row count summed, the rows per table listed and the
+    semantic checks per table (``semantische_controles`` = {table: report})."""
     if len(metadata) == 1:
         return metadata[0]
     samen: dict[str, Any] = {}
@@ -211,6 +212,14 @@ def _samen(
         samen.update({k: v for k, v in m.items() if k not in samen or not k.startswith("dagster/")})
     rijen = {t.doel: df.height for t, df in groep}
     samen["tabellen"] = dg.MetadataValue.json(rijen)
+    # each table's semantic checks under its own name (one year's report must not hide another's)
+    semantiek = {
+        t.doel: m["semantische_controles"].value
+        for m, (t, _) in zip(metadata, groep, strict=True)
+        if "semantische_controles" in m
+    }
+    if semantiek:
+        samen["semantische_controles"] = dg.MetadataValue.json(semantiek)
     samen["rijen" if "rijen" in samen else "dagster/row_count"] = sum(rijen.values())
     if "dagster/table_name" in samen:
         samen["dagster/table_name"] = ", ".join(rijen)

@@ -10,13 +10,15 @@ import dataclasses
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 import polars as pl
+import yaml
 
 from nplv_monitor.bronnen.snapshot import MANIFEST_NAAM, Snapshot, sha256_bestand
-from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
+from nplv_monitor.config import ASSETS_DIR, DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.db import WerkDatabase, verbind
 
 
@@ -83,3 +85,19 @@ def bron_asset(key: dg.AssetKey | str) -> dg.AssetsDefinition:
         if sleutel in asset.keys:
             return asset
     raise KeyError(f"Geen bronnen-asset met sleutel {sleutel.to_user_string()}")
+
+
+def registerkopie(
+    doel: Path, *, houd: set[int] | None = None, extra: dict[int, str] | None = None
+) -> Path:
+    """A copy of assets/bronnen.yaml whose KWB block keeps the years ``houd`` (all if None) and
+    gains the lines ``extra`` (``<jaar>: <tabel_id>``)."""
+    ruw: Any = yaml.safe_load((ASSETS_DIR / "bronnen.yaml").read_text(encoding="utf-8"))
+    bronnen = ruw["bronnen"]
+    kwb = bronnen["kwb"] if "kwb" in bronnen else bronnen["cbs_kwb"]
+    tabellen = kwb["tabellen"]
+    if houd is not None:
+        kwb["tabellen"] = tabellen = {j: t for j, t in tabellen.items() if int(j) in houd}
+    tabellen.update(extra or {})
+    doel.write_text(yaml.safe_dump(ruw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return doel

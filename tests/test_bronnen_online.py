@@ -13,7 +13,7 @@ import pytest
 from nplv_monitor.bronnen import assets, cbs_client
 from nplv_monitor.bronnen.snapshot import Snapshot
 from nplv_monitor.errors import BronFout
-from tests.bronnen_hulp import kopieer_snapshot, materialiseer, tabel_of_niets
+from tests.bronnen_hulp import kopieer_snapshot, materialiseer, registerkopie, tabel_of_niets
 from tests.replay.server import ReplayServer
 
 KWB2020 = "84799NED"
@@ -31,6 +31,10 @@ def online_snapshot(
 ) -> Path:
     kopie = kopieer_snapshot(tmp_path / "snap", f"cbs/{KWB2020}")
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
+    # Online, bron/kwb asks CBS for every registered KWB year; the replay server has 2020 only,
+    # so the registry copy registers only that year.
+    register = registerkopie(tmp_path / "bronnen.yaml", houd={2020})
+    monkeypatch.setenv("NPLV_BRONNENREGISTER", str(register))
     monkeypatch.setenv("NPLV_ONLINE", "1")
     monkeypatch.setenv("NPLV_CBS_BASIS_URL", server.basis_url)
     return kopie
@@ -43,14 +47,17 @@ def _kwb() -> dg.AssetsDefinition:
 def _online_melding(resultaat: dg.ExecuteInProcessResult) -> str:
     events = resultaat.get_asset_materialization_events()
     assert len(events) == 1
-    return str(events[0].materialization.metadata["online"].value)
+    # one run covers every KWB year: the online summary is per year in the metadata "jaren"
+    jaren = events[0].materialization.metadata["jaren"].value
+    assert isinstance(jaren, dict)
+    return str(jaren["2020"]["online"])
 
 
 def test_online_ongewijzigd_overgeslagen(
     online_snapshot: Path, tmp_output: Path, server: ReplayServer
 ) -> None:
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    r = materialiseer(_kwb(), werkdb, "2020")
+    r = materialiseer(_kwb(), werkdb)
     assert r.success
     assert "overgeslagen" in _online_melding(r)
     assert not server.verzoeken_naar("/TypedDataSet")
@@ -64,7 +71,7 @@ def test_online_gewijzigd_opgehaald_en_geschreven(
 ) -> None:
     server.modified[KWB2020] = "2026-06-30T02:00:00"
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    r = materialiseer(_kwb(), werkdb, "2020")
+    r = materialiseer(_kwb(), werkdb)
     assert r.success
     assert "bijgewerkt" in _online_melding(r)
     assert server.verzoeken_naar("/TypedDataSet")

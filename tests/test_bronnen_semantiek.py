@@ -89,7 +89,8 @@ def test_negatieve_buurt_in_kwb_2020_blokkeert_en_schrijft_niets(
     origineel = int(ruw["AantalInwoners_5"][rij])
     assert origineel > 0
 
-    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED")
+    # bron/kwb reads every KWB year the snapshot has in one run: both tables are copied
+    kopie = kopieer_snapshot(tmp_path / "snap", "cbs/84799NED", "cbs/85984NED")
     herschrijf_parquet(kopie, KWB_2020, lambda df: _zet(df, rij, "AantalInwoners_5", -origineel))
     # The manifest is consistent with the corrupted file: hash updated, row count still right.
     entry = Snapshot(kopie).entry(KWB_2020)
@@ -97,7 +98,7 @@ def test_negatieve_buurt_in_kwb_2020_blokkeert_en_schrijft_niets(
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
 
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    resultaat = materialiseer(_kwb_asset(), werkdb, "2020")
+    resultaat = materialiseer(_kwb_asset(), werkdb)
 
     assert not resultaat.success
     evaluaties = [e for e in check_evaluaties(resultaat) if e.asset_key == assets.KWB_KEY]
@@ -361,11 +362,15 @@ def test_echte_kwb_slaagt_met_gemeten_max_afwijking(
 ) -> None:
     monkeypatch.delenv("NPLV_SNAPSHOT_DIR", raising=False)
     werkdb = tmp_output / ".werk" / "werk.duckdb"
-    resultaat = materialiseer(_kwb_asset(), werkdb, str(jaar))
+    resultaat = materialiseer(_kwb_asset(), werkdb)
     assert resultaat.success
     (evaluatie,) = [e for e in check_evaluaties(resultaat) if e.asset_key == assets.KWB_KEY]
     assert evaluatie.passed
-    rapport = evaluatie.metadata["semantische_controles"].value
+    # one run writes every KWB year; the check reports the semantic checks per table
+    per_tabel = evaluatie.metadata["semantische_controles"].value
+    assert isinstance(per_tabel, dict)
+    assert {f"bron.kwb_{j}" for j in (2020, 2024)} <= set(per_tabel), set(per_tabel)
+    rapport = per_tabel[f"bron.kwb_{jaar}"]
     assert isinstance(rapport, dict)
     assert set(rapport) == {
         "aantallen_niet_negatief",

@@ -16,19 +16,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 import pytest
-import yaml
 
 from nplv_monitor.bronnen import register
-from nplv_monitor.config import ASSETS_DIR, DEFAULT_SNAPSHOT_DIR
+from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.definitions import bouw_definitions
 from nplv_monitor.indicatoren.catalogus import laad_catalogus
 from nplv_monitor.orkestratie.build import Samenvatting, bouw
-from tests.bronnen_hulp import kopieer_snapshot
+from tests.bronnen_hulp import kopieer_snapshot, registerkopie
 from tests.replay.kwb_jaren import (
     KWB_2024,
     RELEASE_AUGUSTUS,
@@ -40,25 +38,8 @@ from tests.replay.server import ReplayServer, _Tabel
 
 pytestmark = pytest.mark.e2e
 
-REGISTER = ASSETS_DIR / "bronnen.yaml"
 NIEUW_JAAR, NIEUW_ID = 2026, "99999NED"
 PUBLICATIE = "nplv_monitor.duckdb"
-
-
-def registerkopie(
-    doel: Path, *, houd: set[int] | None = None, extra: dict[int, str] | None = None
-) -> Path:
-    """A copy of assets/bronnen.yaml whose KWB block keeps the years ``houd`` (all if None) and
-    gains the lines ``extra`` (``<jaar>: <tabel_id>``)."""
-    ruw: Any = yaml.safe_load(REGISTER.read_text(encoding="utf-8"))
-    bronnen = ruw["bronnen"]
-    kwb = bronnen["kwb"] if "kwb" in bronnen else bronnen["cbs_kwb"]
-    tabellen = kwb["tabellen"]
-    if houd is not None:
-        kwb["tabellen"] = tabellen = {j: t for j, t in tabellen.items() if int(j) in houd}
-    tabellen.update(extra or {})
-    doel.write_text(yaml.safe_dump(ruw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return doel
 
 
 @contextmanager
