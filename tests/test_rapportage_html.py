@@ -386,9 +386,9 @@ def test_gebiedspaginas_hebben_scorekaart_en_trendkolommen(
             g, ind, jaar = c["data-waarde"].split("|")
             w, e, kloof, verschil, richting = _een(
                 con,
-                "select waarde, eenheid, kloof_wordt, verschil_nederland, i.richting "
-                "from monitor.indicatorwaarden join monitor.indicatoren i using (indicator_code) "
-                "where gebied_code = ? and indicator_code = ? and peiljaar = ?",
+                "select w.waarde, w.eenheid, w.kloof_wordt, w.verschil_nederland, i.richting "
+                "from monitor.indicatorwaarden w join monitor.indicatoren i using (indicator_code) "
+                "where w.gebied_code = ? and w.indicator_code = ? and w.peiljaar = ?",
                 [g, ind, int(jaar)],
             )
             assert c["tekst"] == opmaak.waarde(w, e), (code, c)

@@ -26,6 +26,9 @@ TOEGESTANE_MODULES = {
     f"{BRONNEN}.assets",  # asset keys and partitions, for ``deps``
     f"{BRONNEN}.register",  # the declarative source register (assets/bronnen.yaml)
     f"{BRONNEN}.semantiek",  # check rules declared in the bron schemas, run on frames
+    # data versions of the snapshot files for Dagster's staleness: the orchestrator asks bronnen
+    # for a hash and never opens a snapshot file itself
+    f"{BRONNEN}.versies",
 }
 #: Helpers that live in bronnen but read no snapshot file.
 PURE_HULPFUNCTIES = {

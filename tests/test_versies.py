@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from nplv_monitor.bronnen import versies as bronversies
 from nplv_monitor.bronnen.leefbaarometer import WIJK_CSV
 from nplv_monitor.config import DEFAULT_SNAPSHOT_DIR
 from nplv_monitor.orkestratie import versies
@@ -33,23 +34,25 @@ def test_waargenomen_bestanden_dekken_de_herkomst(
         naam = "kwb" if naam.startswith("kwb_") else naam
         per_asset.setdefault(naam, set()).add(bestand)
     for naam, bestanden in per_asset.items():
-        waargenomen = set(versies.bronbestanden(naam))
+        waargenomen = set(bronversies.bronbestanden(naam))
         assert bestanden <= waargenomen, (naam, sorted(bestanden - waargenomen))
     # and not simply everything: one Leefbaarometer level observes its own file only
-    assert versies.bronbestanden("leefbaarometer_wijk") == [WIJK_CSV]
+    assert bronversies.bronbestanden("leefbaarometer_wijk") == [WIJK_CSV]
 
 
 def test_snapshotversie_volgt_de_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kopie = kopieer_snapshot(tmp_path / "snap", "leefbaarometer")
     monkeypatch.setenv("NPLV_SNAPSHOT_DIR", str(kopie))
-    voor = {n: versies.snapshot_versie(n) for n in ("leefbaarometer_wijk", "leefbaarometer_buurt")}
+    voor = {
+        n: bronversies.snapshot_versie(n) for n in ("leefbaarometer_wijk", "leefbaarometer_buurt")
+    }
     # independent recomputation: sha256 over '<path> <sha256 of the bytes>'
     sha = hashlib.sha256((DEFAULT_SNAPSHOT_DIR / WIJK_CSV).read_bytes()).hexdigest()
     assert voor["leefbaarometer_wijk"] == hashlib.sha256(f"{WIJK_CSV} {sha}\n".encode()).hexdigest()
     vervang_en_registreer(
         kopie, WIJK_CSV, lambda p: p.write_bytes(p.read_bytes().replace(b"Centrum", b"Centrum ", 1))
     )
-    na = {n: versies.snapshot_versie(n) for n in voor}
+    na = {n: bronversies.snapshot_versie(n) for n in voor}
     assert na["leefbaarometer_wijk"] != voor["leefbaarometer_wijk"]
     assert na["leefbaarometer_buurt"] == voor["leefbaarometer_buurt"]
 

@@ -13,7 +13,7 @@ Definitions are made (``nplv_monitor.definitions``).
 """
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import dagster as dg
 import polars as pl
@@ -136,7 +136,13 @@ def lees_valideer_schrijf(
 # -- one asset per registry entry -------------------------------------------------------------
 
 
-def _bron_asset(key: dg.AssetKey, beschrijving: str, doel: str, lees: Lees) -> dg.AssetsDefinition:
+def _bron_asset(
+    key: dg.AssetKey,
+    beschrijving: str,
+    doel: str,
+    lees: Lees,
+    deps: Sequence[dg.AssetKey] = (),
+) -> dg.AssetsDefinition:
     naam = ".".join(key.path)
 
     @dg.asset(
@@ -145,6 +151,7 @@ def _bron_asset(key: dg.AssetKey, beschrijving: str, doel: str, lees: Lees) -> d
         kinds=KINDS,
         description=beschrijving,
         check_specs=[materialisatie.check_spec(key, naam)],
+        deps=list(deps),
     )
     def _asset(werkdb: WerkDatabase) -> Iterator[Resultaat]:
         yield from lees_valideer_schrijf(
@@ -177,6 +184,9 @@ def _meta_assets() -> list[dg.AssetsDefinition]:
             "periode, aantal rijen, of de download afgekapt is, en de sha256 van elk bestand.",
             "bron.cbs_tabellen",
             lambda s: (cbs.tabellen(s), _alle_cbs(s)),
+            # online, bron/kwb first refreshes the snapshot (new years, new releases): describe
+            # the snapshot after it, never before (a run orders only along dependencies)
+            deps=[KWB_KEY],
         ),
         _bron_asset(
             dg.AssetKey(["bron", "cbs_dataproperties"]),
@@ -184,6 +194,7 @@ def _meta_assets() -> list[dg.AssetsDefinition]:
             "eenheid, decimalen en de lange omschrijving met peildatum en geheimhoudingsregels.",
             "bron.cbs_dataproperties",
             lambda s: (cbs.dataproperties(s), _alle_cbs(s)),
+            deps=[KWB_KEY],
         ),
     ]
 

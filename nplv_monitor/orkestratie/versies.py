@@ -26,6 +26,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from nplv_monitor.bronnen import versies as bronversies
 from nplv_monitor.config import ASSETS_DIR, SCHEMAS_DIR
 
 PAKKET = Path(__file__).resolve().parent.parent
@@ -33,8 +34,6 @@ PAKKETNAAM = PAKKET.name
 SNAPSHOT = "snapshot"
 MAP = "map"
 GROEP = "bronnen"
-#: The two catalogue tables read every CBS file of the snapshot.
-ALLE_CBS = {"cbs_tabellen", "cbs_dataproperties"}
 
 
 # -- code versions ----------------------------------------------------------------------------
@@ -180,53 +179,6 @@ def _sha_lijst(regels: Iterable[str]) -> str:
     return h.hexdigest()
 
 
-def bronbestanden(naam: str) -> list[str]:
-    """The snapshot files (paths in the manifest) that ``bron/<naam>`` may read: a superset,
-    never fewer (tests/test_versies.py checks every file in bron.herkomst is among them)."""
-    from nplv_monitor.bronnen import cbs, leefbaarometer, register
-    from nplv_monitor.bronnen.assets import beschikbare_kwb_jaren
-    from nplv_monitor.bronnen.snapshot import Snapshot
-    from nplv_monitor.errors import NplvFout
-
-    snapshot = Snapshot()
-    manifest = sorted(snapshot.manifest())
-
-    def onder(*mappen: str) -> list[str]:
-        return [p for p in manifest if any(p.startswith(m.rstrip("/") + "/") for m in mappen)]
-
-    if naam in ALLE_CBS:
-        return onder("cbs")
-    if naam == register.KWB:
-        return onder(*(cbs.map_van(register.kwb_tabel_id(j)) for j in beschikbare_kwb_jaren()))
-    bron = register.laad().bron(naam)
-    if bron.lezer.startswith("leefbaarometer_"):
-        niveau = bron.lezer.removeprefix("leefbaarometer_")
-        if niveau in leefbaarometer.NIVEAUS:
-            return [leefbaarometer.NIVEAUS[niveau][2]]
-        return sorted(leefbaarometer.geometrie_bestanden(snapshot))
-    if bron.is_cbs:
-        return onder(*(cbs.map_van(t.tabel_id) for t in bron.tabellen.values()))
-    try:
-        bestanden = bron.bestanden_van()
-    except NplvFout:
-        bestanden = []
-    # A reader this module does not know: every file, so no change can be missed.
-    return sorted(bestanden) if bestanden else manifest
-
-
-def snapshot_versie(naam: str) -> str:
-    """sha256 over '<path> <sha256 of its bytes>' of the files ``bron/<naam>`` reads (a missing
-    file counts as a change, so the asset runs and reports it)."""
-    from nplv_monitor.bronnen.snapshot import Snapshot
-
-    snapshot = Snapshot()
-    regels = []
-    for rel in bronbestanden(naam):
-        pad = snapshot.map / rel
-        regels.append(f"{rel} {_bestand_sha(pad) if pad.is_file() else 'ontbreekt'}")
-    return _sha_lijst(regels)
-
-
 def map_versie(map_: Path) -> str:
     """sha256 over every file's name (relative to the folder) and sha256: the content, not where
     the folder is (an output folder moved or copied with its drop folder is unchanged)."""
@@ -269,17 +221,14 @@ def data_versie(bron: dg.AssetKey) -> str:
     """The current data version of a source asset (see :func:`bron_van`)."""
     soort, naam = bron.path
     if soort == SNAPSHOT:
-        return snapshot_versie(naam)
+        return bronversies.snapshot_versie(naam)
     return map_versie(_mappen()[naam]())
 
 
 def _omschrijving(bron: dg.AssetKey) -> str:
     soort, naam = bron.path
     if soort == SNAPSHOT:
-        return (
-            f"De snapshotbestanden die bron/{naam} leest (assets/snapshot of NPLV_SNAPSHOT_DIR). "
-            "Dataversie: sha256 over pad en sha256 van elk bestand."
-        )
+        return bronversies.omschrijving(naam)
     return (
         f"De map {naam} (NPLV_{naam.upper()}_DIR, standaard output/{naam}). Dataversie: sha256 "
         "over naam en sha256 van elk bestand erin."
