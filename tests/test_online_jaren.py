@@ -165,8 +165,10 @@ def _indicatorwaarden(pad: Path, tabel_id: str, codes: set[str]) -> pl.DataFrame
 def _bronsleutel(pad: Path, tabel_id: str, variabele: str) -> str:
     with duckdb.connect(str(pad), read_only=True) as con:
         rij = con.sql(
+            # the KWB itself: the gemeenten-and-wijken extract of the same table id keeps the
+            # keys of the release it was cut from
             "select distinct bron_variabele from metingen.bronvariabelen "
-            "where tabel_id = ? and variabele = ?",
+            "where tabel_id = ? and variabele = ? and bron = 'cbs_kwb'",
             params=[tabel_id, variabele],
         ).fetchall()
     assert len(rij) == 1, rij
