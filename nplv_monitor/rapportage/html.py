@@ -25,6 +25,7 @@ import jinja2
 import polars as pl
 
 from nplv_monitor import __version__
+from nplv_monitor.bronnen import register
 from nplv_monitor.rapportage import (
     definities,
     download,
@@ -677,10 +678,12 @@ class _Rapport:
         return svg, lid
 
     def _kaart_bron(self) -> str:
+        # the table id comes from the source registry, its one owner
+        tabel = register.kwb_tabel_id(2024)
         return (
             f"Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; inwoners per buurt: CBS "
-            f"{self.pub.cbs_titels.get('85984NED', 'Kerncijfers wijken en buurten 2024')} "
-            f"(85984NED), peiljaar 2024; afbakening: ref.gebied_buurten, indeling "
+            f"{self.pub.cbs_titels.get(tabel, 'Kerncijfers wijken en buurten 2024')} "
+            f"({tabel}), peiljaar 2024; afbakening: ref.gebied_buurten, indeling "
             f"{self._kaartjaar()}"
         )
 
