@@ -227,3 +227,54 @@ def test_actueel_is_het_laatste_jaar_met_waarde() -> None:
     uit = v.met_actueel(df).sort("gebied_code", "peiljaar")
     assert uit["actueel"].to_list() == [False, True, False, False]
     assert "_laatste" not in uit.columns
+
+
+def test_zonder_vergelijkbaarheid_lege_territoriumkolommen() -> None:
+    uit = v.met_basisjaar(v.met_nederland(REEKS), ["x"])
+    for kolom, soort in v.TERRITORIUM_KOLOMMEN.items():
+        assert uit.schema[kolom] == soort, kolom
+        assert uit[kolom].null_count() == uit.height, kolom
+    # the trend columns are still computed, on the basisjaar found without territories
+    assert _rij(uit, "g", 2021)["basisjaar"] == 2019
+
+
+def _met_marges(marges: dict[tuple[str, int], float | None], precisie: float) -> dict[str, object]:
+    """REEKS's x (gap −8 in 2019 → −5 in 2021: distance 3 smaller) with survey margins."""
+    df = REEKS.filter(pl.col("indicator_code") == "x").with_columns(
+        marge=pl.struct("gebied_code", "peiljaar").map_elements(
+            lambda r: marges.get((r["gebied_code"], r["peiljaar"])), return_dtype=pl.Float64
+        )
+    )
+    uit = v.met_kloof(v.met_basisjaar(v.met_nederland(df), ["x"]), {"x": precisie})
+    assert "_kloof_marge" not in uit.columns
+    return _rij(uit, "g", 2021)
+
+
+def test_kloof_met_steekproefmarges() -> None:
+    # all four margins 1: the sampling bound on the change of the gap is sqrt(4 · 1²) = 2 < 3
+    een = {("g", 2019): 1.0, ("g", 2021): 1.0, ("NL00", 2019): 1.0, ("NL00", 2021): 1.0}
+    assert _met_marges(een, 0.5)["kloof_wordt"] == v.KLEINER
+    # area margins 3 and 4, Nederland 0: bound sqrt(9 + 16) = 5 >= 3: not significant, "gelijk"
+    groot = {("g", 2019): 3.0, ("g", 2021): 4.0, ("NL00", 2019): 0.0, ("NL00", 2021): 0.0}
+    assert _met_marges(groot, 0.5)["kloof_wordt"] == v.GELIJK
+    # just below the change: sqrt(2.9²) = 2.9 < 3
+    net = {("g", 2019): 2.9, ("g", 2021): 0.0, ("NL00", 2019): 0.0, ("NL00", 2021): 0.0}
+    assert _met_marges(net, 0.5)["kloof_wordt"] == v.KLEINER
+    # the precision still bounds "gelijk" when it is the larger of the two
+    assert _met_marges(een, 3.0)["kloof_wordt"] == v.GELIJK
+    assert _met_marges(een, 2.9)["kloof_wordt"] == v.KLEINER
+    # one margin missing: no sampling bound, the precision alone decides
+    half = {("g", 2019): 3.0, ("g", 2021): None, ("NL00", 2019): 0.0, ("NL00", 2021): 0.0}
+    assert _met_marges(half, 0.5)["kloof_wordt"] == v.KLEINER
+
+
+def test_verandering_significant_op_de_marges() -> None:
+    # change of the area since 2019: 50 − 44 = 6 against sqrt(m2019² + m2021²)
+    def significant(m19: float | None, m21: float | None) -> object:
+        marges = {("g", 2019): m19, ("g", 2021): m21, ("NL00", 2019): 0.0, ("NL00", 2021): 0.0}
+        return _met_marges(marges, 0.5)["verandering_significant"]
+
+    assert significant(3.0, 4.0) is True  # 6 > 5
+    assert significant(4.0, 4.5) is False  # sqrt(16 + 20.25) ≈ 6.02 >= 6
+    assert significant(None, 4.0) is None
+    assert significant(3.0, None) is None
