@@ -8,6 +8,8 @@ run's test selection for vergelijking.py, together with the pure tests of tests/
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 import pytest
 
@@ -238,7 +240,9 @@ def test_zonder_vergelijkbaarheid_lege_territoriumkolommen() -> None:
     assert _rij(uit, "g", 2021)["basisjaar"] == 2019
 
 
-def _met_marges(marges: dict[tuple[str, int], float | None], precisie: float) -> dict[str, object]:
+def _met_marges(
+    marges: Mapping[tuple[str, int], float | None], precisie: float
+) -> dict[str, object]:
     """REEKS's x (gap −8 in 2019 → −5 in 2021: distance 3 smaller) with survey margins."""
     df = REEKS.filter(pl.col("indicator_code") == "x").with_columns(
         marge=pl.struct("gebied_code", "peiljaar").map_elements(
