@@ -80,28 +80,21 @@ def test_kloof_leest_de_kant_van_nederland() -> None:
 
 def test_grafiek_as_in_nederlandse_notatie_zonder_urls() -> None:
     # Formatting check with illustrative inputs (not data): axis ticks use the nl-NL locale.
-    svg = grafieken.svg(
-        grafieken.vergelijking(
-            [
-                grafieken.Staaf("Gebied", "focusgebied", 1500.0),
-                grafieken.Staaf("Nederland", "nederland", 2500.0),
-            ],
-            eenheid="woningen",
-            titel="opmaaktest",
-        )
+    svg = grafieken.vergelijking(
+        [
+            grafieken.Staaf("Gebied", "focusgebied", 1500.0),
+            grafieken.Staaf("Nederland", "nederland", 2500.0),
+        ],
+        eenheid="woningen",
+        titel="opmaaktest",
     )
     assert svg.startswith("<svg")
     assert "2.500" in svg
     assert "http" not in svg
-    jaren = grafieken.svg(
-        grafieken.trend(
-            [
-                grafieken.Punt("Gebied", "focusgebied", j, 1.0 + j / 1000)
-                for j in (2018, 2020, 2022)
-            ],
-            eenheid="score",
-            titel="jaartest",
-        )
+    jaren = grafieken.trend(
+        [grafieken.Punt("Gebied", "focusgebied", j, 1.0 + j / 1000) for j in (2018, 2020, 2022)],
+        eenheid="score",
+        titel="jaartest",
     )
     assert ">2018<" in jaren
     assert "2.018" not in jaren

@@ -1,8 +1,8 @@
 """HTML reports: one overview per edition, one per focus area.
 
-Nothing is fetched when a file is opened: the style is inline, charts (Vega-Lite → vl-convert) and
-maps (kaart.py) are inline SVG, there is no script and no font download, and each page carries its
-own figures as a CSV ``data:`` URI. Links go to in-page anchors, to the other pages of the same
+Nothing is fetched when a file is opened: the style is inline, charts (grafieken.py) and maps
+(kaart.py) are inline SVG drawn in Python, there is no script and no font download, and each page
+carries its own figures as a CSV ``data:`` URI. Links go to in-page anchors, to the other pages of the same
 folder (overview ↔ area pages ↔ the definitions on the overview), and — as plain hyperlinks, never
 loaded — to a CBS table's page on StatLine.
 
@@ -36,7 +36,6 @@ from nplv_monitor.rapportage import (
     opmaak,
     retouren,
     teksten,
-    weergave,
 )
 from nplv_monitor.rapportage.gegevens import (
     ACTIELIJN_NAMEN,
@@ -71,14 +70,12 @@ def _omgeving() -> jinja2.Environment:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figuur:
-    """A chart or map: its Vega-Lite spec (None for a map drawn as SVG directly), caption, and
-    (after :func:`schrijf_html` rendered every spec in one batch) its inline SVG."""
+    """A chart or map as inline SVG (grafieken.py, kaart.py) with its caption."""
 
-    spec: grafieken.Spec | None
+    svg: str
     onderschrift: str
-    svg: str = ""
     indicator: str = ""  # the indicator a chart shows (data-indicator on its <figure>)
 
 
@@ -697,10 +694,9 @@ class _Rapport:
             # The full attribution is under the maps once; each caption names its source short.
             panelen.append(
                 Figuur(
-                    None,
+                    svg,
                     f"{r['gebied_naam']}: {len(lid)} buurten. Bron: Leefbaarometer 3.0, "
                     f"peiljaar {kaart.PEILJAAR}.",
-                    svg,
                 )
             )
         return panelen
@@ -729,10 +725,9 @@ class _Rapport:
                 }
             )
         fig = Figuur(
-            None,
+            svg,
             f"Buurten van {self.pub.gebied_naam(code)} (zwart omlijnd) en de buurten van de gemeente "
             f"eromheen (grijs); beweeg over een buurt voor naam en klasse. {self._kaart_bron()}.",
-            svg,
         )
         return fig, tabel
 
@@ -893,23 +888,11 @@ def _antwoord_tekst(a: retouren.Antwoord) -> str:
     return opmaak.getal(a.waarde, 0 if float(a.waarde).is_integer() else 1)
 
 
-def _figuren(ctx: dict[str, Any]) -> list[Figuur]:
-    """Every figure on a page (actielijnen, realisatie, map)."""
-    uit: list[Figuur] = []
-    for a in ctx["actielijnen"]:
-        uit.extend(a["figuren"])
-    if ctx["realisatie"]["voortgang"] is not None:
-        uit.append(ctx["realisatie"]["voortgang"])
-    k = ctx["kaart"]
-    uit.extend(k if isinstance(k, list) else [k] if k is not None else [])
-    return uit
-
-
 def schrijf_html(pub: Publicatie, map_: Path, gebied: str | None = None) -> list[Path]:
     """Write the overview (unless one area is asked for) and the area reports; return the paths.
 
-    All pages are assembled first and their charts rendered in one batch (over all cores, see
-    :mod:`weergave`); only then is any file written, each via a temporary file and a rename.
+    All pages are assembled (charts and maps drawn as SVG on the way) before any file is
+    written, each via a temporary file and a rename.
     """
     map_.mkdir(parents=True, exist_ok=True)
     rapport = _Rapport(pub)
@@ -917,10 +900,6 @@ def schrijf_html(pub: Publicatie, map_: Path, gebied: str | None = None) -> list
     paginas = ([] if gebied is not None else [rapport.overzicht()]) + [
         rapport.gebied(code) for code in codes
     ]
-    figuren = [f for p in paginas for f in _figuren(p.ctx) if f.spec is not None]
-    specs = [f.spec for f in figuren if f.spec is not None]
-    for f, tekst in zip(figuren, weergave.svg_alle(specs), strict=True):
-        f.svg = tekst
     uit: list[Path] = []
     for p in paginas:
         doel = map_ / p.bestand
