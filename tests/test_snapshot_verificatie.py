@@ -81,7 +81,7 @@ def _tel_hashes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 @pytest.mark.parametrize("grootte", [0, 5, (1 << 20) - 1, 1 << 20, (5 << 19) + 7])
 def test_sha256_bestand_is_de_sha256_van_de_hele_inhoud(tmp_path: Path, grootte: int) -> None:
     # sizes around and beyond the 1 MiB read block: every block counts, none twice
-    inhoud = bytes(i * 7 % 251 for i in range(grootte))
+    inhoud = (bytes(range(251)) * (grootte // 251 + 1))[:grootte]  # no block repeats
     pad = tmp_path / "f.bin"
     pad.write_bytes(inhoud)
     assert sha256_bestand(pad) == hashlib.sha256(inhoud).hexdigest()
@@ -313,11 +313,24 @@ def test_json_leest_utf8_en_weigert_ander_formaat(tmp_path: Path) -> None:
     )
     snap = Snapshot(map_)
     assert snap.json("j/goed.json") == {"naam": "Schilderswijk – Den Haag"}
-    for rel in ("j/latin1.json", "j/kapot.json"):
+    for rel, oorzaak in (
+        (
+            "j/latin1.json",
+            "'utf-8' codec can't decode byte 0xe9 in position 4: invalid continuation byte",
+        ),
+        (
+            "j/kapot.json",
+            "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
+    ):
         with pytest.raises(SnapshotFout) as fout:
             snap.json(rel)
+        assert str(fout.value) == str(
+            onleesbaar(map_.resolve() / rel, "JSON (UTF-8)", ValueError(oorzaak))
+        )
         assert str(fout.value).startswith(
             f"Snapshotbestand {map_.resolve() / rel} is geen leesbaar JSON (UTF-8)-bestand: "
+            f"{oorzaak}. "
         )
         assert isinstance(fout.value.__cause__, ValueError)
 
