@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -74,12 +75,23 @@ class Publicatie:
     inwoners: dict[str, float] = field(default_factory=dict)
 
     # -- convenience ----------------------------------------------------------------------
+    # The pages ask these hundreds of times; a polars filter per call cost about 1 s a report.
+    @cached_property
+    def _namen(self) -> dict[str, str]:
+        namen: dict[str, str] = {}
+        for c, n in self.gebieden.select("gebied_code", "gebied_naam").iter_rows():
+            namen.setdefault(str(c), str(n))  # the first row, as a filter would give
+        return namen
+
+    @cached_property
+    def _focus(self) -> pl.DataFrame:
+        return self.gebieden.filter(pl.col("soort") == "focusgebied").sort("gebied_naam")
+
     def gebied_naam(self, code: str) -> str:
-        rij = self.gebieden.filter(pl.col("gebied_code") == code)
-        return str(rij["gebied_naam"][0]) if rij.height else code
+        return self._namen.get(code, code)
 
     def focusgebieden(self) -> pl.DataFrame:
-        return self.gebieden.filter(pl.col("soort") == "focusgebied").sort("gebied_naam")
+        return self._focus
 
     def vergelijkingen(self, focus_code: str) -> list[tuple[str, str, str]]:
         """(gebied_code, soort, naam) of the area, its gemeente, the rest of it and Nederland."""
