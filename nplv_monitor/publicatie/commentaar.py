@@ -32,7 +32,9 @@ def beschrijvingen(naam: str) -> tuple[str, dict[str, str]] | None:
         )
     if not validatie.schema_pad(naam).exists():
         return None
-    return validatie.tabel_beschrijving(naam), validatie.kolom_beschrijvingen(naam)
+    # One read of the schema file for both (each read parses the YAML into a Pandera schema).
+    sch = validatie.schema(naam)
+    return sch.description or "", {k: (c.description or "") for k, c in sch.columns.items()}
 
 
 def pas_toe(con: duckdb.DuckDBPyConnection, db: str) -> int:

@@ -92,8 +92,18 @@ def voeg_editie_toe(con: duckdb.DuckDBPyConnection, db: str, editie_id: str, bro
         f'n."{k}"' if k in nieuw_kol else f'CAST(NULL AS {t}) AS "{k}"' for k, t in alle.items()
     )
     sleutel_gelijk = " AND ".join(f'o."{k}" = n."{k}"' for k in SLEUTEL)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _nplv_nieuw AS SELECT {n_sel} FROM ({bron}) n")
     huidig = f"(SELECT * FROM {tabel} WHERE vervangen_in IS NULL)"
+    if not con.execute(f"SELECT EXISTS (FROM {huidig})").fetchall()[0][0]:
+        # Nothing is current (the first edition, or one after an edition without values): every
+        # value is new, so the comparison below would close nothing and add all of them. Written
+        # straight from ``bron``: no in-memory copy of the values, no joins.
+        rij = con.execute(
+            f"INSERT INTO {tabel} BY NAME SELECT ? AS editie_id, NULL AS vervangen_in, {n_sel} "
+            f"FROM ({bron}) n",
+            [editie_id],
+        ).fetchall()
+        return int(rij[0][0]) if rij and rij[0] else 0
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _nplv_nieuw AS SELECT {n_sel} FROM ({bron}) n")
     # Keys whose current value differs, or that are gone: closed by this edition.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _nplv_weg AS
