@@ -11,8 +11,16 @@
 # list and the score: killed / (killed + survived + timeout + suspicious) — "no tests" mutants are
 # counted as survived. Set MUTATIE_BEWAAR=1 to keep the clone (`mutmut show <mutant>` there),
 # MUTATIE_FUNCTIES="*aggregeer_indicator* *_status*" to mutate only those functions (mutant-name
-# globs), MUTATIE_PROCESSEN=2 for two workers, MUTATIE_TIMEOUT_FACTOR=60 on a busy machine. NPLV_MUTATIE=1 is set for the tests: property tests
-# then draw fewer examples (every surviving mutant runs them all).
+# globs), MUTATIE_PROCESSEN=2 for two workers, MUTATIE_TIMEOUT_FACTOR=60 on a busy machine.
+# NPLV_MUTATIE=1 is set for the tests: property tests then draw fewer examples (every surviving
+# mutant runs them all).
+#
+# Timeouts are re-checked without fork: mutmut runs each mutant in a forked child, and a polars
+# call on a path the unmutated tests never take (an assertion message formatting a DataFrame, a
+# read error) can hang there, because polars' thread pool does not survive fork. Each timeout is
+# run once more in a fresh process (python -m pytest on the same test files, MUTANT_UNDER_TEST
+# set, at most MUTATIE_HERCONTROLE_S seconds, default 300): failing tests make it "killed
+# (hercontrole)", passing tests "survived (hercontrole)", a second timeout keeps it a timeout.
 set -eu
 if [ $# -lt 2 ]; then
     echo "gebruik: sh scripts/mutatie.sh <module.py> <testbestand>..." >&2
@@ -59,16 +67,42 @@ NPLV_MUTATIE=1 nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:
 }
 grep -o "[0-9.]* mutations/second" mutmut.log || true
 "$BIN/mutmut" results --all true >resultaten.txt 2>&1 || true
-grep -v ": killed$" resultaten.txt || true
-"$BIN/python" - resultaten.txt <<'EOF'
+"$BIN/python" - resultaten.txt "$BIN/python" "${MUTATIE_HERCONTROLE_S:-300}" "$@" <<'EOF'
 import collections
+import os
+import subprocess
 import sys
 
-tel = collections.Counter()
-for regel in open(sys.argv[1], encoding="utf-8"):
+resultaten, python, limiet, *testbestanden = sys.argv[1:]
+uitslag = {}
+for regel in open(resultaten, encoding="utf-8"):
     if ": " in regel:
-        tel[regel.rsplit(": ", 1)[1].strip()] += 1
-gedood = tel["killed"]
+        naam, status = regel.strip().rsplit(": ", 1)
+        uitslag[naam] = status
+for naam, status in uitslag.items():
+    if status != "timeout":
+        continue
+    try:
+        rc = subprocess.run(
+            ["nice", "-n", "15", python, "-m", "pytest", "-p", "no:cacheprovider", "-x", "-q",
+             *testbestanden],
+            cwd="mutants",
+            env={**os.environ, "MUTANT_UNDER_TEST": naam, "NPLV_MUTATIE": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=float(limiet),
+        ).returncode
+    except subprocess.TimeoutExpired:
+        rc = None
+    if rc == 1:
+        uitslag[naam] = "killed (hercontrole)"
+    elif rc == 0:
+        uitslag[naam] = "survived (hercontrole)"
+for naam, status in uitslag.items():
+    if status != "killed":
+        print(f"    {naam}: {status}")
+tel = collections.Counter(uitslag.values())
+gedood = tel["killed"] + tel["killed (hercontrole)"]
 totaal = sum(n for s, n in tel.items() if s not in {"skipped", "not checked", "caught by type check"})
 print("== uitslagen:", dict(tel))
 print(f"== score: {gedood}/{totaal} gedood = {100 * gedood / max(totaal, 1):.1f}%")
