@@ -15,9 +15,9 @@
 # NPLV_MUTATIE=1 is set for the tests: property tests then draw fewer examples (every surviving
 # mutant runs them all).
 #
-# Timeouts are re-checked without fork: mutmut runs each mutant in a forked child, and a polars
-# call on a path the unmutated tests never take (an assertion message formatting a DataFrame, a
-# read error) can hang there, because polars' thread pool does not survive fork. Each timeout is
+# Timeouts are re-checked in a fresh process: mutmut runs each mutant in a forked child, where a
+# polars call can hang (its thread pool does not survive fork; see process_isolation below) or a
+# starved process on a loaded machine can run out of time while the tests would fail. Each timeout is
 # run once more in a fresh process (python -m pytest on the same test files, MUTANT_UNDER_TEST
 # set, at most MUTATIE_HERCONTROLE_S seconds, default 300): failing tests make it "killed
 # (hercontrole)", passing tests "survived (hercontrole)", a second timeout keeps it a timeout.
@@ -53,6 +53,10 @@ cd "$WERK/nplv"
     # A mutant whose tests take longer than this many times their unmutated time (+1 s) counts
     # as a timeout; on a loaded machine nearly every polars mutant did (raise it there).
     echo "timeout_multiplier = ${MUTATIE_TIMEOUT_FACTOR:-15}"
+    # Fork each mutant from a server that has imported and collected the tests but run none, not
+    # from the main process after the stats run: there polars' thread pool is already started,
+    # and it does not survive fork (polars mutants then hung until their timeout).
+    echo "process_isolation = forkserver"
     echo "pytest_add_cli_args ="
     echo "    -p"
     echo "    no:cacheprovider"
