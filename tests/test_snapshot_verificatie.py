@@ -299,10 +299,11 @@ def test_parquet_dat_geen_parquet_is(tmp_path: Path) -> None:
     map_ = _maak(tmp_path / "s", {"p/x.parquet": b"dit is geen parquet"})
     with pytest.raises(SnapshotFout) as fout:
         Snapshot(map_).parquet("p/x.parquet")
-    assert str(fout.value).startswith(
-        f"Snapshotbestand {map_.resolve() / 'p/x.parquet'} is geen leesbaar Parquet-bestand: "
-    )
     assert isinstance(fout.value.__cause__, pl.exceptions.PolarsError | OSError)
+    assert str(fout.value) == str(
+        onleesbaar(map_.resolve() / "p/x.parquet", "Parquet", fout.value.__cause__)
+    )
+    assert str(fout.value.__cause__)  # polars gives a reason, and it is in the message
 
 
 def test_json_leest_utf8_en_weigert_ander_formaat(tmp_path: Path) -> None:
@@ -347,14 +348,20 @@ def test_csv_geeft_opties_door_en_telt_rijen(tmp_path: Path) -> None:
     assert df["waarde"].to_list() == [1, 2, 3]
     with pytest.raises(SnapshotFout) as fout:
         snap.csv("proef/kapot.csv", separator=";")
-    assert str(fout.value).startswith(
-        f"Snapshotbestand {map_.resolve() / 'proef/kapot.csv'} is geen leesbaar "
-        "CSV (UTF-8)-bestand: "
+    # the message names the file and gives polars' own reason
+    assert isinstance(fout.value.__cause__, pl.exceptions.PolarsError)
+    assert str(fout.value) == str(
+        onleesbaar(map_.resolve() / "proef/kapot.csv", "CSV (UTF-8)", fout.value.__cause__)
     )
-    # the row check also applies to CSV: read with "," the 4 lines are still 3 rows
+    assert "found more fields than defined" in str(fout.value)
+    # the row check also applies to CSV, and names the file
     fout_telling = _maak(tmp_path / "t", {CSV: CSV_INHOUD}, {CSV: 4})
-    with pytest.raises(SnapshotFout, match=r"heeft 3 rijen, maar het manifest noemt er 4\."):
+    with pytest.raises(SnapshotFout) as fout:
         Snapshot(fout_telling).csv(CSV, separator=";")
+    assert str(fout.value).startswith(
+        f"Snapshotbestand {fout_telling.resolve() / CSV} heeft 3 rijen, maar het manifest noemt "
+        "er 4. "
+    )
 
 
 # -- writing: vervang_bestand and werk_manifest_bij -----------------------------------------------
