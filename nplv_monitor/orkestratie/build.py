@@ -321,8 +321,7 @@ def _run(
         )
 
 
-def _laatste(instance: dg.DagsterInstance, key: dg.AssetKey) -> dict[str, Any] | None:
-    event = instance.get_latest_materialization_event(key)
+def _metadata(event: dg.EventLogEntry | None) -> dict[str, Any] | None:
     if event is None or event.asset_materialization is None:
         return None
     return {k: _waarde(v) for k, v in event.asset_materialization.metadata.items()}
@@ -335,8 +334,13 @@ def _vul_aan(
     run's, or an earlier one when the asset did not need redoing (its output is unchanged)."""
     gebouwd = {s.asset for s in samenvatting.stappen}
     graaf = definitions.resolve_asset_graph()
+    # One query for all assets' latest materializations, not one per asset.
+    laatste = {
+        r.asset_entry.asset_key: r.asset_entry.last_materialization
+        for r in instance.get_asset_records(list(graaf.materializable_asset_keys))
+    }
     for key in sorted(graaf.materializable_asset_keys, key=lambda k: k.to_string()):
-        meta = _laatste(instance, key)
+        meta = _metadata(laatste.get(key))
         if meta is None:
             continue
         if isinstance(meta.get(GEWEIGERDE_RETOUREN), list):

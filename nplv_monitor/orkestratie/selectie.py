@@ -121,6 +121,10 @@ def bepaal(
             asset_graph=graaf,
         ),
     )
+    # One query for every asset's record (latest materialization, data version) instead of one
+    # per asset and dependency: the resolver and the checks below read them from its cache.
+    queryer = resolver.instance_queryer
+    queryer.prefetch_asset_records(graaf.get_all_asset_keys())
     tabellen = _werktabellen(instellingen().werk_db)
     keuze = Keuze()
     alle = set(graaf.materializable_asset_keys)
@@ -132,7 +136,8 @@ def bepaal(
         if status == StaleStatus.STALE:
             keuze.redenen[key] = _oorzaak(resolver, key)
             continue
-        event = instance.get_latest_materialization_event(key)
+        record = queryer.get_asset_record(key)
+        event = record.asset_entry.last_materialization if record else None
         meta = (
             dict(event.asset_materialization.metadata)
             if event and event.asset_materialization

@@ -25,9 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from nplv_monitor.bronnen.snapshot import sha256_bestand
 from nplv_monitor.geografie import gebieden
@@ -70,6 +67,14 @@ ANTWOORD_SCHEMA: dict[str, pl.DataType] = {
     "bestand_sha256": pl.String(),
     "ontvangen_op": pl.Datetime("us"),
 }
+
+
+def get_column_letter(kolom: int) -> str:
+    """openpyxl's column letter (1 → A), imported on first use: openpyxl is the heaviest import
+    of the package's start-up and only needed when a return is read."""
+    from openpyxl.utils.cell import get_column_letter as letter
+
+    return letter(kolom)
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,11 @@ def _lees_xlsx(
     if (m := _controleer_excelcontainer(pad, naam, spoor)) is not None:
         fouten.append(m)
         return None
+    # Imported here: the workbook reader is only needed when a return is read, not to make the
+    # Dagster definitions (it is the heaviest import of the package's start-up).
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         # read_only streams the sheet; formulas are read as text here so that a formula without a
         # stored result can be named instead of silently becoming an empty answer.
@@ -339,6 +349,8 @@ def _vul_formules(
 ) -> list[tuple[int, int, str]]:
     """Replace each formula by the result Excel stored with it; return (row, column, formula)
     of those without one (0-based), which would otherwise silently become empty answers."""
+    from openpyxl import load_workbook
+
     wb = load_workbook(pad, read_only=True, data_only=True)
     try:
         ws = wb[BLAD]

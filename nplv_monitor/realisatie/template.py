@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from nplv_monitor.geografie import gebieden
 from nplv_monitor.realisatie import uitvraag
 from nplv_monitor.realisatie.uitvraag import UitvraagFout
@@ -155,6 +153,8 @@ def schrijf_xlsx(gebied: str, jaar: int, doel: Path) -> Path:
     data = rijen(gebied, jaar)
 
     def schrijf(pad: Path) -> None:
+        import xlsxwriter  # only when a template is written, not at start-up
+
         wb = xlsxwriter.Workbook(str(pad))
         try:
             vet = wb.add_format({"bold": True})
