@@ -121,10 +121,7 @@ class _Rapport:
     def __init__(self, pub: Publicatie) -> None:
         self.pub = pub
         self.env = _omgeving()
-        self.idx = {
-            (r["gebied_code"], r["indicator_code"], r["peiljaar"]): r
-            for r in pub.waarden.iter_rows(named=True)
-        }
+        self.idx = pub.index
         self.ind = {r["indicator_code"]: r for r in pub.indicatoren.iter_rows(named=True)}
         self._buurten: list[kaart.Buurt] | None = None
         jaren: dict[tuple[str, str], list[int]] = {}
@@ -750,7 +747,7 @@ class _Rapport:
         w = self.pub.waarden.filter(pl.col("gebied_code").is_in(list(gebieden))).sort(
             "gebied_code", "indicator_code", "peiljaar"
         )
-        tekst = download.csv_tekst(w.iter_rows(named=True), download.kolommen_van(w.columns))
+        tekst = download.csv_tekst(w, download.kolommen_van(w.columns))
         return {
             "uri": download.data_uri(tekst),
             "bestand": naam,
