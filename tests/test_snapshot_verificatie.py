@@ -387,6 +387,30 @@ def test_vervang_bestand_schrijft_atomair_en_vergeet_de_controle(tmp_path: Path)
     assert sorted(p.name for p in doel2.parent.iterdir()) == ["x.bin"]
 
 
+def test_vervang_bestand_schrijft_eerst_een_verborgen_bestand_ernaast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new content goes to a hidden temporary file in the target's own folder (a rename is
+    only atomic within one file system; readers that list the folder skip dot files), and
+    only then replaces the target."""
+    map_ = _maak(tmp_path / "s", {CSV: CSV_INHOUD})
+    hernoemd: list[tuple[Path, Path, bytes]] = []
+    echt = os.replace
+
+    def spion(bron: str, doel: Path) -> None:
+        hernoemd.append((Path(bron), Path(doel), Path(bron).read_bytes()))
+        echt(bron, doel)
+
+    monkeypatch.setattr(os, "replace", spion)
+    doel = Snapshot(map_).vervang_bestand(CSV, b"nieuw")
+    ((bron, naar, inhoud),) = hernoemd
+    assert naar == doel
+    assert bron.parent == doel.parent
+    assert bron.name.startswith(".tabel.csv.")
+    assert bron.name.endswith(".tmp")
+    assert inhoud == b"nieuw"
+
+
 def test_vervang_bestand_ruimt_op_bij_een_fout(tmp_path: Path) -> None:
     map_ = _maak(tmp_path / "s", {CSV: CSV_INHOUD})
     snap = Snapshot(map_)
