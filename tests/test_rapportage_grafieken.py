@@ -73,11 +73,11 @@ def test_trend_punten_op_schaal_en_lijn_onderbroken_bij_breuk() -> None:
     lijnen = [p.findtext("title") for p in _groep(boom, "mark-line").iter("path")]
     assert lijnen == ["Gebied", "Gebied"]
     # The break stands between 2020 and 2022, the basisjaar rule on 2018.
-    (breuk,) = [g for g in boom.iter("g") if g.get("class") == "breuk"]
+    (breuk,) = [g for g in boom.iter("g") if g.get("class") == "grafiek-breuk"]
     xb = float(breuk.find("line").get("x1"))  # type: ignore[union-attr,arg-type]
     assert gebied[1][0] < xb < gebied[2][0]
     assert breuk.findtext("text") == "breuk"
-    (basis,) = [el for el in boom.iter("line") if el.get("class") == "basisjaar"]
+    (basis,) = [el for el in boom.iter("line") if el.get("class") == "grafiek-basisjaar"]
     assert float(basis.get("x1")) == pytest.approx(gebied[0][0] - 3.6, abs=0.02)  # type: ignore[arg-type]
     # Years as years, values in Dutch notation.
     teksten = [t.text for t in boom.iter("text")]

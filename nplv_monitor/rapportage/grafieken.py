@@ -52,11 +52,25 @@ def _f(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _breedte(tekst: str, grootte: float = _LABEL) -> float:
-    """Estimated width of ``tekst`` in Helvetica: enough to lay out labels without a browser."""
-    smal = sum(c in "il.,:;|!'ftrjI1 ()[]" for c in tekst)
-    breed = sum(c in "mwMW%@" for c in tekst)
-    return grootte * (0.54 * (len(tekst) - smal - breed) + 0.28 * smal + 0.85 * breed)
+# Advance widths of Helvetica (and Arial and Liberation Sans, metric-compatible with it) in
+# 1/1000 em for the printable ASCII characters, from the font's public metrics; other characters
+# (é, –, €) count as a digit. Labels are laid out with these, so they fit without a browser.
+_ASCII_BREEDTES = (
+    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 "
+    "556 556 556 556 278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 "
+    "556 833 722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 333 556 "
+    "556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 "
+    "500 500 500 334 260 334 584"
+)
+_BREEDTE = {chr(32 + i): int(b) / 1000 for i, b in enumerate(_ASCII_BREEDTES.split())}
+#: Bold Helvetica runs about this much wider than regular.
+_VET = 1.08
+
+
+def _breedte(tekst: str, grootte: float = _LABEL, vet: bool = False) -> float:
+    """The width of ``tekst`` in px at ``grootte`` px in Helvetica (bold: ``vet``)."""
+    em = sum(_BREEDTE.get(c, 0.556) for c in tekst)
+    return em * grootte * (_VET if vet else 1.0)
 
 
 def _afkappen(tekst: str, limiet: float) -> str:
@@ -120,7 +134,7 @@ def _y_as(
 ) -> list[str]:
     """Horizontal grid lines with their labels left of the plot, and the axis title rotated."""
     links, boven, breedte, hoogte = vlak
-    uit = ['<g class="as">']
+    uit = ['<g class="grafiek-as">']
     for y, label in posities:
         uit.append(
             f'<line x1="{_f(links)}" x2="{_f(links + breedte)}" y1="{_f(y)}" y2="{_f(y)}" stroke="{_RASTER}"/>'
@@ -141,7 +155,7 @@ def _y_as(
 def _x_as(
     links: float, onder: float, posities: list[tuple[float, str]], titel: str, midden: float
 ) -> list[str]:
-    uit = ['<g class="as">']
+    uit = ['<g class="grafiek-as">']
     for x, label in posities:
         uit.append(
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_f(onder)}" y2="{_f(onder + 4)}" stroke="{_AS}"/>'
@@ -250,7 +264,7 @@ def vergelijking(
         ),
         default=0.0,
     )
-    totaal_b = max(links + breedte, lengste, _RAND + _breedte(titel, _TITEL)) + _RAND
+    totaal_b = max(links + breedte, lengste, _RAND + _breedte(titel, _TITEL, vet=True)) + _RAND
     return _svg(totaal_b, onder + 31 + 4 + _RAND, uit, titel)
 
 
@@ -326,7 +340,7 @@ def trend(
     uit += _x_as(links, onder, zichtbaar, "peiljaar", links + breedte / 2)
     if basisjaar is not None and basisjaar in jaren:
         uit.append(
-            f'<line class="basisjaar" x1="{_f(x(basisjaar))}" x2="{_f(x(basisjaar))}" y1="{_f(boven)}" y2="{_f(onder)}" stroke="#777777" stroke-dasharray="4,3"/>'
+            f'<line class="grafiek-basisjaar" x1="{_f(x(basisjaar))}" x2="{_f(x(basisjaar))}" y1="{_f(boven)}" y2="{_f(onder)}" stroke="#777777" stroke-dasharray="4,3"/>'
         )
     for b in sorted(set(breuken)):
         vorige = max((j for j in jaren if j < b), default=None)
@@ -334,7 +348,7 @@ def trend(
             continue
         xb = x((b + vorige) / 2)
         uit.append(
-            f'<g class="breuk"><line x1="{_f(xb)}" x2="{_f(xb)}" y1="{_f(boven)}" y2="{_f(onder)}" stroke="#9c0006" stroke-dasharray="2,2"/>'
+            f'<g class="grafiek-breuk"><line x1="{_f(xb)}" x2="{_f(xb)}" y1="{_f(boven)}" y2="{_f(onder)}" stroke="#9c0006" stroke-dasharray="2,2"/>'
             f'<text x="{_f(xb)}" y="{_f(boven - 4)}" text-anchor="middle" font-size="10" fill="#9c0006">breuk</text></g>'
         )
     lijnen: dict[tuple[str, int], list[Punt]] = {}
@@ -360,8 +374,8 @@ def trend(
     # Legend under the chart in two columns, as the Vega-Lite charts had it.
     leg_y = onder + 31 + 14
     # Columns as wide as the longest name (Vega's legend columns), never truncated below 180 px.
-    kolom = max(min(max((_breedte(g) for g in volgorde), default=0) + 24, 260), 180)
-    uit.append('<g class="legenda">')
+    kolom = max(min(max((_breedte(g) for g in volgorde), default=0) + 24, 260), 120)
+    uit.append('<g class="grafiek-legenda">')
     for i, g in enumerate(volgorde):
         lx = _RAND + (i % 2) * kolom
         ly = leg_y + (i // 2) * 16
@@ -371,7 +385,9 @@ def trend(
         )
     uit.append("</g>")
     rijen = math.ceil(len(volgorde) / 2)
-    totaal_b = max(links + breedte, _RAND + _breedte(titel, _TITEL), _RAND + 2 * kolom) + _RAND
+    totaal_b = (
+        max(links + breedte, _RAND + _breedte(titel, _TITEL, vet=True), _RAND + 2 * kolom) + _RAND
+    )
     return _svg(totaal_b, leg_y + 16 * (rijen - 1) + 4 + _RAND, uit, titel)
 
 
@@ -385,7 +401,8 @@ class Voortgang:
 
 def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 320) -> str:
     """Realised as a share of the target (0–100%), so schemes of very different size compare;
-    the absolute figures are in the label."""
+    the absolute figures are in the label. Rows in alphabetical order of their label."""
+    items = sorted(items, key=lambda v: v.label)
     labels = [_afkappen(v.label, 520) for v in items]
     links = _RAND + max((_breedte(t) for t in labels), default=0) + 8
     boven = _RAND + _TITEL + 10
@@ -430,5 +447,5 @@ def voortgang(items: Sequence[Voortgang], *, titel: str, breedte: int = 320) -> 
         )
         rechts = max(rechts, x(max(1.0, aandeel or 0)) + 6 + _breedte(tekst))
     uit += ['<g class="mark-rect">', *grijs, *donker, "</g>", *teksten_]
-    totaal_b = max(rechts, _RAND + _breedte(titel, _TITEL)) + _RAND
+    totaal_b = max(rechts, _RAND + _breedte(titel, _TITEL, vet=True)) + _RAND
     return _svg(totaal_b, onder + 31 + 4 + _RAND, uit, titel)
