@@ -373,7 +373,7 @@ def trend(
     uit.append("</g>")
     # Legend under the chart in two columns, as the Vega-Lite charts had it.
     leg_y = onder + 31 + 14
-    # Columns as wide as the longest name (Vega's legend columns), never truncated below 180 px.
+    # Columns as wide as the longest name (as Vega sized its legend columns), 120–260 px.
     kolom = max(min(max((_breedte(g) for g in volgorde), default=0) + 24, 260), 120)
     uit.append('<g class="grafiek-legenda">')
     for i, g in enumerate(volgorde):
