@@ -19,7 +19,7 @@
 # polars call can hang (its thread pool does not survive fork; see process_isolation below) or a
 # starved process on a loaded machine can run out of time while the tests would fail. Each timeout is
 # run once more in a fresh process (python -m pytest on the same test files, MUTANT_UNDER_TEST
-# set, at most MUTATIE_HERCONTROLE_S seconds, default 300): failing tests make it "killed
+# set, at most MUTATIE_HERCONTROLE_S seconds, default 120): failing tests make it "killed
 # (hercontrole)", passing tests "survived (hercontrole)", a second timeout keeps it a timeout.
 set -eu
 if [ $# -lt 2 ]; then
@@ -71,7 +71,7 @@ NPLV_MUTATIE=1 nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:
 }
 grep -o "[0-9.]* mutations/second" mutmut.log || true
 "$BIN/mutmut" results --all true >resultaten.txt 2>&1 || true
-"$BIN/python" - resultaten.txt "$BIN/python" "${MUTATIE_HERCONTROLE_S:-300}" "$@" <<'EOF'
+"$BIN/python" - resultaten.txt "$BIN/python" "${MUTATIE_HERCONTROLE_S:-120}" "$@" <<'EOF'
 import collections
 import os
 import subprocess
