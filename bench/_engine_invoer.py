@@ -117,3 +117,44 @@ def engine_alle(metingen: pl.DataFrame, lid: pl.DataFrame, cat=None) -> pl.DataF
 
     cat = cat or catalogus()
     return aggregatie.aggregeer(metingen, lid, cat, ("context", "gebiedseffect"))
+
+
+#: A row of the engine's output: one gebied, indicator, peiljaar and source file.
+ENGINE_SLEUTEL = [
+    "indicator_code", "gebied_code", "gebied_soort", "peiljaar", "indelingsjaar",
+    "bron_tabel", "bron_variabele", "bron_sha256",
+]  # fmt: skip
+
+
+def vergelijk_met(uit: pl.DataFrame, pad: Path, rel: float = 1e-12) -> int:
+    """Assert ``uit`` equal to the engine output saved at ``pad`` (``--bewaar`` of a previous
+    engine) on every row: the same keys, texts and statuses exactly, numbers within ``rel``
+    relative (float sums in another order differ in the last bits). Returns the rows compared."""
+    ref = pl.read_parquet(pad)
+    if sorted(ref.columns) != sorted(uit.columns):
+        raise AssertionError(f"kolommen verschillen: {ref.columns} tegen {uit.columns}")
+    # the key, then every other exact column: rows whose keys tie still meet their counterpart
+    volgorde = ENGINE_SLEUTEL + [
+        k for k, t in ref.schema.items() if k not in ENGINE_SLEUTEL and not t.is_float()
+    ]
+    a = ref.sort(volgorde, nulls_last=True)
+    b = uit.select(ref.columns).sort(volgorde, nulls_last=True)
+    if a.height != b.height:
+        raise AssertionError(f"{b.height} rijen, de vorige engine gaf er {a.height} ({pad})")
+    for kolom in ref.columns:
+        x, y = a[kolom], b[kolom]
+        if x.dtype.is_float():
+            paar = pl.DataFrame({"x": x, "y": y})
+            zelfde = paar.select(
+                (pl.col("x").is_null() & pl.col("y").is_null())
+                | (
+                    (pl.col("x") - pl.col("y")).abs()
+                    <= rel * pl.max_horizontal(pl.col("x").abs(), pl.col("y").abs())
+                ).fill_null(False)
+            ).to_series()
+        else:
+            zelfde = x.eq_missing(y)
+        if not zelfde.all():
+            fout = a.with_columns(nieuw=y).filter(~zelfde).head(5)
+            raise AssertionError(f"kolom {kolom} verschilt in {(~zelfde).sum()} rijen:\n{fout}")
+    return a.height

@@ -2,6 +2,8 @@
 100× the regions (copies of the real data under new codes, see _engine_invoer.py).
 
     .venv/bin/python bench/engine.py [--schaal 1 10 100] [--runs 3]
+    .venv/bin/python bench/engine.py --schaal 1 --bewaar /tmp/engine_vorige.parquet   # old engine
+    .venv/bin/python bench/engine.py --schaal 1 --vergelijk /tmp/engine_vorige.parquet  # new one
 
 Each scale runs in its own child process so its peak RSS is its own. Timed: the membership of
 every region (lidmaatschap) and the aggregation of all indicators (aggregeer), i.e. the engine
@@ -24,7 +26,7 @@ from _meting import PYTHON, machine, meet
 CACHE = Path(tempfile.gettempdir()) / "nplv-bench" / "metingen.parquet"
 
 
-def kind(schaal: int, runs: int, keuze: str) -> None:
+def kind(schaal: int, runs: int, keuze: str, bewaar: Path | None, vergelijk: Path | None) -> None:
     import _engine_invoer as ei
     import polars as pl
 
@@ -40,6 +42,11 @@ def kind(schaal: int, runs: int, keuze: str) -> None:
         uit = ei.engine_alle(m, lid, cat)
         tijden.append(time.perf_counter() - t)
     assert uit is not None
+    gelijk = None
+    if schaal == 1 and bewaar is not None:
+        uit.write_parquet(bewaar)
+    if schaal == 1 and vergelijk is not None:
+        gelijk = ei.vergelijk_met(uit, vergelijk)
     print(
         json.dumps(
             {
@@ -51,6 +58,7 @@ def kind(schaal: int, runs: int, keuze: str) -> None:
                 "ok": uit.filter(pl.col("status") == "ok").height,
                 "tijden_s": tijden,
                 "piek_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "gelijk_rijen": gelijk,
             }
         )
     )
@@ -66,10 +74,20 @@ def main() -> int:
         default="alle",
         help="alle = the whole catalogue; kern = one KWB indicator per measure (fits 100×)",
     )
+    ap.add_argument("--bewaar", type=Path, help="write the output at scale 1 to this parquet file")
+    ap.add_argument(
+        "--vergelijk",
+        type=Path,
+        help="assert the output at scale 1 equal on every row to this file (--bewaar of before)",
+    )
     ap.add_argument("--kind", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    extra = []
+    for naam in ("bewaar", "vergelijk"):
+        if getattr(args, naam) is not None:
+            extra += [f"--{naam}", str(getattr(args, naam).resolve())]
     if args.kind is not None:
-        kind(args.kind, args.runs, args.indicatoren)
+        kind(args.kind, args.runs, args.indicatoren, args.bewaar, args.vergelijk)
         return 0
     import _engine_invoer as ei
 
@@ -82,7 +100,7 @@ def main() -> int:
     for schaal in args.schaal:
         r = meet(
             [str(PYTHON), __file__, "--kind", str(schaal), "--runs", str(args.runs),
-             "--indicatoren", args.indicatoren]
+             "--indicatoren", args.indicatoren, *extra]
         )  # fmt: skip
         if r.returncode != 0:
             print(r.stdout[-3000:])
@@ -95,6 +113,8 @@ def main() -> int:
             f"{med:>10.2f} {min(d['tijden_s']):>8.2f} {max(d['piek_mb'], r.peak_mb):>8.0f} "
             f"{med / basis:>7.1f}"
         )
+        if d["gelijk_rijen"] is not None:
+            print(f"       gelijk aan {args.vergelijk}: alle {d['gelijk_rijen']:,} rijen")
     return 0
 
 
