@@ -103,7 +103,7 @@ for naam, status in uitslag.items():
     elif rc == 0:
         uitslag[naam] = "survived (hercontrole)"
 for naam, status in uitslag.items():
-    if status != "killed":
+    if status not in {"killed", "not checked"}:
         print(f"    {naam}: {status}")
 tel = collections.Counter(uitslag.values())
 gedood = tel["killed"] + tel["killed (hercontrole)"]
