@@ -14,6 +14,7 @@ with the route that fills it), realisatie and returns, the map, and the definiti
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -633,15 +634,18 @@ class _Rapport:
         }
 
     # -- map ------------------------------------------------------------------------------
-    def _lidmaatschap(self, jaar: int | None = None) -> dict[str, str]:
+    # Membership and map year are the same for all 40 maps of a report: computed once.
+    @functools.cached_property
+    def _lidmaatschap(self) -> dict[str, str]:
         gb = self.pub.gebied_buurten
         if gb.height == 0:
             return {}
         focus = self.pub.focusgebieden()["gebied_code"].to_list()
-        jaar = self._kaartjaar() if jaar is None else jaar
+        jaar = self._kaartjaar
         sel = gb.filter(pl.col("gebied_code").is_in(focus) & (pl.col("indelingsjaar") == jaar))
         return dict(zip(sel["buurtcode"].to_list(), sel["gebied_code"].to_list(), strict=True))
 
+    @functools.cached_property
     def _kaartjaar(self) -> int:
         jaren = self.pub.gebied_buurten["indelingsjaar"].unique().to_list()
         return kaart.PEILJAAR if kaart.PEILJAAR in jaren or not jaren else max(jaren)
@@ -653,8 +657,12 @@ class _Rapport:
             self._buurten = kaart.buurten_uit_publicatie(self.pub.buurtgeometrie or [])
         return self._buurten
 
+    @functools.cached_property
+    def _vakken(self) -> dict[str, tuple[float, float, float, float] | None]:
+        return kaart.vakken(self._alle_buurten())
+
     def _kaart_svg(self, code: str, breedte: int, max_hoogte: int) -> tuple[str, dict[str, str]]:
-        lid = {b: g for b, g in self._lidmaatschap().items() if g == code}
+        lid = {b: g for b, g in self._lidmaatschap.items() if g == code}
         if not lid:
             return "", lid
         gm = str(self.pub.gebieden.filter(pl.col("gebied_code") == code)["gemeentecode"][0])
@@ -668,6 +676,7 @@ class _Rapport:
             f"{kaart.PEILJAAR}",
             breedte=breedte,
             max_hoogte=max_hoogte,
+            vakken=self._vakken,
         )
         return svg, lid
 
@@ -678,7 +687,7 @@ class _Rapport:
             f"Bron: {kaart.BRON}, peiljaar {kaart.PEILJAAR}; inwoners per buurt: CBS "
             f"{self.pub.cbs_titels.get(tabel, 'Kerncijfers wijken en buurten 2024')} "
             f"({tabel}), peiljaar 2024; afbakening: ref.gebied_buurten, indeling "
-            f"{self._kaartjaar()}"
+            f"{self._kaartjaar}"
         )
 
     def kaart_overzicht(self) -> list[Figuur]:

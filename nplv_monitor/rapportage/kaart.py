@@ -123,6 +123,11 @@ def _bbox(buurten: Iterable[Buurt]) -> tuple[float, float, float, float] | None:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def vakken(buurten: Iterable[Buurt]) -> dict[str, tuple[float, float, float, float] | None]:
+    """The projected bounding box of every buurt, by code (for :func:`kaart_svg`)."""
+    return {b.code: _bbox([b]) for b in buurten}
+
+
 @dataclass(frozen=True)
 class Klasse:
     """How one buurt is drawn and named."""
@@ -195,9 +200,13 @@ def kaart_svg(
     breedte: int = 620,
     max_hoogte: int = 520,
     marge: float = 0.06,
+    vakken: Mapping[str, tuple[float, float, float, float] | None] | None = None,
 ) -> str:
     """One map as an inline ``<svg>``: the area's buurten in their class colour with a dark outline,
-    the gemeente's other buurten in the view in grey; every buurt named in its ``<title>``."""
+    the gemeente's other buurten in the view in grey; every buurt named in its ``<title>``.
+
+    ``vakken``: each buurt's projected bounding box by code (:func:`vakken`), when the caller
+    draws several maps of the same buurten; otherwise computed here."""
     eigen = [b for b in buurten if b.code in lidmaatschap]
     vak = _bbox(eigen)
     if vak is None:
@@ -212,7 +221,7 @@ def kaart_svg(
         return (x - x0) * schaal, (y - y0) * schaal
 
     def zichtbaar(b: Buurt) -> bool:
-        bv = _bbox([b])
+        bv = vakken.get(b.code) if vakken is not None else _bbox([b])
         return bv is not None and bv[2] >= x0 and bv[0] <= x1 and bv[3] >= y0 and bv[1] <= y1
 
     rest, omlijning, gebied = [], [], []
