@@ -210,3 +210,43 @@ def test_snoeien_laat_weg_wat_alleen_een_weggehaalde_editie_toonde(
     # no kept edition: nothing is kept
     con.execute("ATTACH ':memory:' AS leeg")
     assert historie.snoei(con, DB, "leeg", []) == 10
+
+
+def test_na_een_editie_zonder_waarden_is_elke_waarde_nieuw(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # E2 publishes no values (every current value is closed); E3 then has nothing current to
+    # compare with, so each of its values is stored as new, from E3 on.
+    historie.maak_tabel(con, DB, "e1")
+    assert _editie(con, 1) == 5
+    con.execute(f"INSERT INTO {DB}.{historie.EDITIES} VALUES ('E2', 2)")
+    assert historie.voeg_editie_toe(con, DB, "E2", "SELECT * FROM e1 WHERE false") == 0
+    assert _editie(con, 3) == 5
+    rijen = _wijzigingen(con)
+    assert sorted(r[:2] for r in rijen) == [("E1", "E2")] * 5 + [("E3", None)] * 5
+    historie.maak_view(con, DB)
+    assert _view(con, "E1") == _zoals(E1)
+    assert _view(con, "E2") == []
+    assert _view(con, "E3") == _zoals(E3)
+
+
+def test_ongesorteerde_vorm_heeft_dezelfde_rijen_als_de_view(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # publicatie.revisies and edities_overzicht read per_editie() instead of the sorted view.
+    _drie(con)
+    historie.maak_view(con, DB)
+    con.execute(f"USE {DB}")
+    try:
+        verschil = [
+            con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchall()[0][0]
+            for a, b in (
+                (historie.per_editie(), f"SELECT * FROM {historie.HISTORIE}"),
+                (f"SELECT * FROM {historie.HISTORIE}", historie.per_editie()),
+            )
+        ]
+        (n,) = con.execute(f"SELECT count(*) FROM {historie.HISTORIE}").fetchall()[0]
+    finally:
+        con.execute("USE memory")
+    assert verschil == [0, 0]
+    assert n == len(E1) + len(E2) + len(E3)

@@ -67,6 +67,14 @@ def _verschilt(kolommen: dict[str, str], links: str, rechts: str) -> str:
     return " OR ".join(delen) or "false"
 
 
+def _met_hash(kolommen: dict[str, str], alias: str) -> str:
+    """SQL select list: the key of ``alias`` and ``_nplv_hash``, a hash of the compared columns
+    (in the order of ``kolommen``, so both sides hash the same columns in the same order)."""
+    vergeleken = ", ".join(f'{alias}."{k}"' for k in kolommen if k not in NIET_VERGELEKEN)
+    sleutel = ", ".join(f'{alias}."{k}"' for k in SLEUTEL)
+    return f"{sleutel}, hash({vergeleken}) AS _nplv_hash"
+
+
 def maak_tabel(con: duckdb.DuckDBPyConnection, db: str, bron: str) -> None:
     """An empty ``WIJZIGINGEN`` in ``db`` with the validity columns and the columns of ``bron``."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {db}.publicatie")
@@ -103,12 +111,24 @@ def voeg_editie_toe(con: duckdb.DuckDBPyConnection, db: str, editie_id: str, bro
             [editie_id],
         ).fetchall()
         return int(rij[0][0]) if rij and rij[0] else 0
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _nplv_nieuw AS SELECT {n_sel} FROM ({bron}) n")
+    # ``bron`` is read where it lies (a read-only file) instead of copied into memory first: a
+    # copy of every value cost more time and memory than reading it twice.
+    nieuw = f"(SELECT {n_sel} FROM ({bron}) n)"
+    sleutels = ", ".join(f'o."{k}"' for k in SLEUTEL)
+    # Most values are unchanged. A narrow join on the key and a hash of the compared columns
+    # finds the few that may differ; only those get the column-by-column comparison (with its
+    # float tolerance). Equal hashes mean equal values (bar a 64-bit collision); different hashes
+    # are checked, so a value within the tolerance still counts as unchanged.
+    kandidaten = f"""(SELECT {sleutels} FROM (SELECT {_met_hash(alle, "o")} FROM {huidig} o) o
+        LEFT JOIN (SELECT {_met_hash(alle, "n")} FROM {nieuw} n) n ON {sleutel_gelijk}
+        WHERE n."{SLEUTEL[0]}" IS NULL OR o._nplv_hash <> n._nplv_hash)"""
+    kandidaat_gelijk = " AND ".join(f'o."{k}" = k."{k}"' for k in SLEUTEL)
     # Keys whose current value differs, or that are gone: closed by this edition.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _nplv_weg AS
-        SELECT {", ".join(f'o."{k}"' for k in SLEUTEL)} FROM {huidig} o
-        LEFT JOIN _nplv_nieuw n ON {sleutel_gelijk}
+        SELECT {sleutels} FROM (SELECT o.* FROM {huidig} o SEMI JOIN {kandidaten} k
+                                ON {kandidaat_gelijk}) o
+        LEFT JOIN {nieuw} n ON {sleutel_gelijk}
         WHERE n."{SLEUTEL[0]}" IS NULL OR {_verschilt(alle, "o", "n")}"""
     )
     con.execute(
@@ -119,13 +139,29 @@ def voeg_editie_toe(con: duckdb.DuckDBPyConnection, db: str, editie_id: str, bro
     # New values: keys without a current value (new, or just closed above).
     rij = con.execute(
         f"""INSERT INTO {tabel} BY NAME
-        SELECT ? AS editie_id, NULL AS vervangen_in, n.* FROM _nplv_nieuw n
-        ANTI JOIN {huidig} o ON {sleutel_gelijk}""",
+        SELECT ? AS editie_id, NULL AS vervangen_in, n.* FROM {nieuw} n
+        ANTI JOIN (SELECT {", ".join(f'"{k}"' for k in SLEUTEL)} FROM {huidig}) o
+        ON {sleutel_gelijk}""",
         [editie_id],
     ).fetchall()
-    con.execute("DROP TABLE _nplv_nieuw")
     con.execute("DROP TABLE _nplv_weg")
     return int(rij[0][0]) if rij and rij[0] else 0
+
+
+def per_editie() -> str:
+    """SQL (unqualified names, unordered): one row per edition and key, the rows of ``HISTORIE``.
+
+    The views that aggregate over the history (publicatie.revisies, edities_overzicht) read this
+    rather than ``HISTORIE``: its ORDER BY sorts every row of every edition (all columns), which
+    their aggregates then throw away — most of their cost.
+    """
+    return f"""SELECT e.editie_id, w.* EXCLUDE (editie_id, vervangen_in, van, tot)
+            FROM {EDITIES} e
+            JOIN (SELECT h.*, v.volgnummer AS van, t.volgnummer AS tot
+                  FROM {WIJZIGINGEN} h
+                  JOIN {EDITIES} v ON v.editie_id = h.editie_id
+                  LEFT JOIN {EDITIES} t ON t.editie_id = h.vervangen_in) w
+              ON w.van <= e.volgnummer AND (w.tot IS NULL OR e.volgnummer < w.tot)"""
 
 
 def maak_view(con: duckdb.DuckDBPyConnection, db: str) -> None:
@@ -138,15 +174,7 @@ def maak_view(con: duckdb.DuckDBPyConnection, db: str) -> None:
     con.execute(f"USE {db}")
     try:
         con.execute(
-            f"""CREATE OR REPLACE VIEW {HISTORIE} AS
-            SELECT e.editie_id, w.* EXCLUDE (editie_id, vervangen_in, van, tot)
-            FROM {EDITIES} e
-            JOIN (SELECT h.*, v.volgnummer AS van, t.volgnummer AS tot
-                  FROM {WIJZIGINGEN} h
-                  JOIN {EDITIES} v ON v.editie_id = h.editie_id
-                  LEFT JOIN {EDITIES} t ON t.editie_id = h.vervangen_in) w
-              ON w.van <= e.volgnummer AND (w.tot IS NULL OR e.volgnummer < w.tot)
-            ORDER BY e.volgnummer, {sleutel}"""
+            f"CREATE OR REPLACE VIEW {HISTORIE} AS {per_editie()} ORDER BY e.volgnummer, {sleutel}"
         )
         con.execute(
             f"COMMENT ON VIEW {HISTORIE} IS 'De indicatorwaarden van elke bewaarde editie, "

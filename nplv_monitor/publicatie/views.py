@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from nplv_monitor.db import sql_tekst
-from nplv_monitor.publicatie import edities
+from nplv_monitor.publicatie import edities, historie
 
 IW = "monitor.indicatorwaarden"
 
@@ -142,9 +142,9 @@ def _niet_gepubliceerd(_: duckdb.DuckDBPyConnection) -> str:
 
 def _edities_overzicht(con: duckdb.DuckDBPyConnection) -> str:
     heeft_historie = edities.bestaat(con, "pub", "publicatie", "indicatorwaarden_historie")
-    historie = (
+    per_editie = (
         "LEFT JOIN (SELECT editie_id, count(DISTINCT indicator_code) AS indicatoren, "
-        "count(DISTINCT gebied_code) AS gebieden FROM publicatie.indicatorwaarden_historie "
+        f"count(DISTINCT gebied_code) AS gebieden FROM ({historie.per_editie()}) "
         "GROUP BY editie_id) h USING (editie_id)"
         if heeft_historie
         else ""
@@ -159,7 +159,7 @@ def _edities_overzicht(con: duckdb.DuckDBPyConnection) -> str:
     FROM publicatie.edities e
     LEFT JOIN (SELECT editie_id, count(*) AS bestanden FROM publicatie.editie_bestanden
                GROUP BY editie_id) b USING (editie_id)
-    {historie}
+    {per_editie}
     ORDER BY e.gepubliceerd_op
     """
 
@@ -184,7 +184,7 @@ def _revisies(con: duckdb.DuckDBPyConnection) -> str:
                e.gepubliceerd_op, h.status, h.waarde, {precisie} AS precisie,
                lag(h.editie_id) OVER w AS vorige_editie_id,
                lag(h.waarde) OVER w AS waarde_vorige_editie
-        FROM publicatie.indicatorwaarden_historie h
+        FROM ({historie.per_editie()}) h
         JOIN publicatie.edities e USING (editie_id)
         {join}
         WINDOW w AS (PARTITION BY h.gebied_code, h.indicator_code, h.peiljaar
