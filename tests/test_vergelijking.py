@@ -282,3 +282,21 @@ def test_verandering_significant_op_de_marges() -> None:
     assert significant(4.0, 4.5) is False  # sqrt(16 + 20.25) ≈ 6.02 >= 6
     assert significant(None, 4.0) is None
     assert significant(3.0, None) is None
+
+
+def test_kloof_zonder_marges_typen_en_ontbrekende_precisie() -> None:
+    # "y" is a gebiedseffect indicator missing from the precision map: no verdict, never an error
+    df = pl.concat(
+        [
+            REEKS.filter(pl.col("indicator_code") == "x"),
+            REEKS.filter(pl.col("indicator_code") == "x").with_columns(indicator_code=pl.lit("y")),
+        ]
+    )
+    uit = v.met_kloof(v.met_basisjaar(v.met_nederland(df), ["x", "y"]), {"x": 0.5})
+    assert uit.schema["kloof_wordt"] == pl.String
+    assert uit.schema["verandering_significant"] == pl.Boolean
+    assert uit["verandering_significant"].null_count() == uit.height
+    # the same series: x judged (gap 8 → 5, kleiner), y not; both have their basisjaar row
+    assert _rij(uit, "g", 2021, "x")["kloof_wordt"] == v.KLEINER
+    assert _rij(uit, "g", 2021, "y")["kloof_wordt"] is None
+    assert _rij(uit, "g", 2019, "y")["kloof_wordt"] == v.GEEN_TWEEDE_METING
