@@ -53,16 +53,21 @@ cd "$WERK/nplv"
     # A mutant whose tests take longer than this many times their unmutated time (+1 s) counts
     # as a timeout; on a loaded machine nearly every polars mutant did (raise it there).
     echo "timeout_multiplier = ${MUTATIE_TIMEOUT_FACTOR:-15}"
-    # Fork each mutant from a server that has imported and collected the tests but run none, not
-    # from the main process after the stats run: there polars' thread pool is already started,
-    # and it does not survive fork (polars mutants then hung until their timeout).
+    # Fork each mutant from a server that has only imported the third-party libraries, not from
+    # the main process after the stats run, nor after collecting the tests: the test modules
+    # build DataFrames at import, which starts polars' thread pool, and that pool does not
+    # survive fork (polars mutants then hung until their timeout). Importing polars starts no
+    # threads; nplv_monitor itself is never preloaded (it would be the unmutated copy).
     echo "process_isolation = forkserver"
+    echo "forkserver_warmup = import"
+    echo "preload_modules_file = mutmut-voorladen.txt"
     echo "pytest_add_cli_args ="
     echo "    -p"
     echo "    no:cacheprovider"
     echo "    -x"
     echo "    -q"
 } >setup.cfg
+printf '%s\n' polars duckdb pandera.polars hypothesis yaml numpy pytest >mutmut-voorladen.txt
 echo "== mutmut: $MODULE ${MUTATIE_FUNCTIES:-} tegen $* (clone van $(git rev-parse --short HEAD), $(date -u +%Y-%m-%dT%H:%MZ))"
 # shellcheck disable=SC2086 # MUTATIE_FUNCTIES is a list of globs, split on purpose
 NPLV_MUTATIE=1 nice -n 15 "$BIN/mutmut" run --max-children "${MUTATIE_PROCESSEN:-1}" ${MUTATIE_FUNCTIES:-} >mutmut.log 2>&1 || {
