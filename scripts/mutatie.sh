@@ -53,14 +53,20 @@ cd "$WERK/nplv"
     # A mutant whose tests take longer than this many times their unmutated time (+1 s) counts
     # as a timeout; on a loaded machine nearly every polars mutant did (raise it there).
     echo "timeout_multiplier = ${MUTATIE_TIMEOUT_FACTOR:-15}"
-    # Fork each mutant from a server that has only imported the third-party libraries, not from
-    # the main process after the stats run, nor after collecting the tests: the test modules
-    # build DataFrames at import, which starts polars' thread pool, and that pool does not
-    # survive fork (polars mutants then hung until their timeout). Importing polars starts no
-    # threads; nplv_monitor itself is never preloaded (it would be the unmutated copy).
+    # Fork each mutant from a server process, not from the main process after the stats run:
+    # there polars' thread pool is already started, and it does not survive fork (polars
+    # mutants then hung until their timeout). The server collects the tests first
+    # (MUTATIE_WARMUP=collect, fast). Test modules that build DataFrames at import can still
+    # start the pool there (vergelijking's did): MUTATIE_WARMUP=import then preloads only the
+    # third-party libraries (importing polars starts no threads; nplv_monitor is never preloaded,
+    # it would be the unmutated copy) and each mutant collects its tests itself, which the
+    # timeout allows for with 30 s more.
     echo "process_isolation = forkserver"
-    echo "forkserver_warmup = import"
-    echo "preload_modules_file = mutmut-voorladen.txt"
+    if [ "${MUTATIE_WARMUP:-collect}" = import ]; then
+        echo "forkserver_warmup = import"
+        echo "preload_modules_file = mutmut-voorladen.txt"
+        echo "timeout_constant = 30"
+    fi
     echo "pytest_add_cli_args ="
     echo "    -p"
     echo "    no:cacheprovider"
