@@ -20,7 +20,7 @@ import os
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nplv_monitor.indicatoren.catalogus import Indicator
@@ -253,6 +253,9 @@ def test_dekking_tussen_nul_en_een(
     metingen, leden, ref = _frames(g, maat)
     weggelaten = [_buurt(i) for i in weg]
     metingen = metingen.filter(~pl.col("regiocode").is_in(weggelaten))
+    # A table without a single row is not a table of this gemeente: aggregeer_indicator returns
+    # no rows for it (the row "ontbreekt" per main gebied is added later, engine/ontbrekend.py).
+    assume(metingen.height > 0)
     uit = aggregeer_indicator(metingen, leden, _ind(maat), referentie=ref, drempel=drempel)
     assert uit.height > 0
     assert uit["dekking"].is_between(0.0, 1.0).all(), uit
