@@ -77,6 +77,13 @@ def get_column_letter(kolom: int) -> str:
     return letter(kolom)
 
 
+def load_workbook(pad: Path, *, read_only: bool, data_only: bool) -> Any:
+    """openpyxl's workbook reader, imported on first use (like ``get_column_letter``)."""
+    from openpyxl import load_workbook as lees
+
+    return lees(pad, read_only=read_only, data_only=data_only)
+
+
 @dataclass(frozen=True)
 class Retour:
     """An accepted return: one row per question of the uitvraag (unanswered: waarde/tekst null)."""
@@ -240,9 +247,6 @@ def _lees_xlsx(
     if (m := _controleer_excelcontainer(pad, naam, spoor)) is not None:
         fouten.append(m)
         return None
-    # Imported here: the workbook reader is only needed when a return is read, not to make the
-    # Dagster definitions (it is the heaviest import of the package's start-up).
-    from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -349,8 +353,6 @@ def _vul_formules(
 ) -> list[tuple[int, int, str]]:
     """Replace each formula by the result Excel stored with it; return (row, column, formula)
     of those without one (0-based), which would otherwise silently become empty answers."""
-    from openpyxl import load_workbook
-
     wb = load_workbook(pad, read_only=True, data_only=True)
     try:
         ws = wb[BLAD]
