@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from nplv_monitor.indicatoren import vergelijking as v
+from nplv_monitor.indicatoren.vergelijkbaarheid import GEPUBLICEERD_TOELICHTING, Vergelijkbaarheid
 
 
 def _df(rijen: list[tuple[str, str, int, float | None, str]]) -> pl.DataFrame:
@@ -300,3 +301,164 @@ def test_kloof_zonder_marges_typen_en_ontbrekende_precisie() -> None:
     assert _rij(uit, "g", 2021, "x")["kloof_wordt"] == v.KLEINER
     assert _rij(uit, "g", 2021, "y")["kloof_wordt"] is None
     assert _rij(uit, "g", 2019, "y")["kloof_wordt"] == v.GEEN_TWEEDE_METING
+
+
+def test_nederland_alleen_uit_een_ok_rij() -> None:
+    # Nederland's row must be both NL00 and ok: a suppressed NL00 row that still carries a number
+    # (as the engine's rows do before the value is withheld) is no comparison value, and another
+    # area's ok row is not Nederland
+    df = _df(
+        [
+            ("NL00", "x", 2019, 52.0, "ok"),
+            ("NL00", "x", 2021, 55.0, "onderdrukt"),
+            ("g", "x", 2019, 44.0, "ok"),
+            ("g", "x", 2021, 50.0, "ok"),
+        ]
+    )
+    uit = v.met_nederland(df)
+    assert uit.height == 4
+    g21 = _rij(uit, "g", 2021)
+    assert (g21["waarde_nederland"], g21["verschil_nederland"]) == (None, None)
+    assert (
+        _rij(uit, "g", 2019)["waarde_nederland"],
+        _rij(uit, "g", 2019)["verschil_nederland"],
+    ) == (
+        52.0,
+        -8.0,
+    )
+
+
+def test_basisjaar_is_het_eerste_nederlandjaar_niet_dat_van_een_gebied() -> None:
+    # g has a value in 2018, Nederland only from 2019: the basisjaar is Nederland's first year
+    # (2019) for every area, also for g, whose 2018 row then lies before the basisjaar
+    df = _df(
+        [
+            ("NL00", "x", 2019, 52.0, "ok"),
+            ("NL00", "x", 2021, 55.0, "ok"),
+            ("g", "x", 2018, 43.0, "ok"),
+            ("g", "x", 2019, 44.0, "ok"),
+            ("g", "x", 2021, 50.0, "ok"),
+        ]
+    )
+    uit = v.met_basisjaar(v.met_nederland(df), ["x"])
+    assert uit.height == 5
+    assert _rij(uit, "g", 2021)["basisjaar"] == 2019
+    assert _rij(uit, "g", 2021)["verandering_sinds_basis"] == pytest.approx(6.0)  # 50 − 44
+    assert _rij(uit, "g", 2018)["basisjaar"] is None
+
+
+def test_basisjaar_vanaf_telt_het_jaar_zelf_mee() -> None:
+    # vanaf=2019 and Nederland has 2019: that year itself is the basisjaar (">=", not ">")
+    uit = v.met_basisjaar(v.met_nederland(REEKS), ["x"], vanaf=2019)
+    assert _rij(uit, "g", 2021)["basisjaar"] == 2019
+    assert _rij(uit, "g", 2019)["basisjaar"] == 2019
+    assert uit.schema["basisjaar"] == pl.Int64
+
+
+def test_vast_basisjaar_type_en_alleen_effectindicatoren() -> None:
+    uit = v.met_basisjaar(v.met_nederland(REEKS), ["x"], vast=2019)
+    # the fixed year is an Int64 like peiljaar (the published column's type)
+    assert uit.schema["basisjaar"] == pl.Int64
+    assert _rij(uit, "g", 2021)["basisjaar"] == 2019
+    assert _rij(uit, "g", 2021)["verandering_sinds_basis"] == pytest.approx(6.0)
+    # c is not a gebiedseffect indicator: no basisjaar even with a fixed year
+    assert _rij(uit, "g", 2021, "c")["basisjaar"] is None
+
+
+def test_kloof_kleine_verandering_boven_de_tolerantie() -> None:
+    # the distance grows by 0.5, well above a tolerance of 0.1: groter (a change between 0 and 1
+    # is a change like any other); shrinks by 0.5: kleiner
+    assert _oordeel([15.0, 15.5], [10.0, 10.0], 0.1) == v.GROTER
+    assert _oordeel([15.0, 14.5], [10.0, 10.0], 0.1) == v.KLEINER
+
+
+def test_kloof_oordeel_onbekende_status_geen_oordeel() -> None:
+    # a row whose status is unknown (null) is not judged: te_beoordelen is null there, and null
+    # counts as "not to judge", never as a measurement
+    df = pl.DataFrame(
+        {
+            "gebied_code": ["g", "g"],
+            "status": [None, "ok"],
+            "waarde": [50.0, 50.0],
+            "peiljaar": [2019, 2019],
+            "basisjaar": [2019, 2019],
+            "verschil_nederland": [-2.0, -2.0],
+            "verschil_nederland_basisjaar": [-2.0, -2.0],
+        },
+        schema_overrides={"status": pl.String},
+    )
+    uit = df.select(v.kloof_oordeel(pl.lit(0.5)).alias("k"))["k"].to_list()
+    assert uit == [None, v.GEEN_TWEEDE_METING]
+
+
+def test_basisjaar_met_vergelijkbaarheid_breuk_in_de_waardebasis() -> None:
+    """A trend across a change of value basis restarts at the break (met_territorium).
+
+    GM0001 on the same 2 buurten of indeling 2020 throughout; 2019 is a sum over its buurten,
+    2021 and 2023 the source's published gemeente figure: another definition, so 2021 is a
+    definitiebreuk and the new basis for 2021 and 2023. Nederland is 10 every year. Gap 4 (2019)
+    → 2 (2021) → 3 (2023): measured from the new basis 2021 it grows (groter); across the break,
+    from 2019, it would have shrunk.
+    """
+    rijen = [
+        ("NL00", "nederland", 2019, 10.0, None, None),
+        ("NL00", "nederland", 2021, 10.0, None, None),
+        ("NL00", "nederland", 2023, 10.0, None, None),
+        ("GM0001", "gemeente", 2019, 14.0, 2020, None),
+        ("GM0001", "gemeente", 2021, 12.0, 2020, GEPUBLICEERD_TOELICHTING),
+        ("GM0001", "gemeente", 2023, 13.0, 2020, GEPUBLICEERD_TOELICHTING),
+    ]
+    df = pl.DataFrame(
+        rijen,
+        schema={
+            "gebied_code": pl.String,
+            "gebied_soort": pl.String,
+            "peiljaar": pl.Int64,
+            "waarde": pl.Float64,
+            "indelingsjaar": pl.Int64,
+            "toelichting": pl.String,
+        },
+        orient="row",
+    ).with_columns(
+        indicator_code=pl.lit("x"), status=pl.lit("ok"), bron_tabel=pl.lit(None, pl.String)
+    )
+    lidmaatschap = pl.DataFrame(
+        {
+            "gebied_code": ["GM0001", "GM0001"],
+            "indelingsjaar": [2020, 2020],
+            "regiocode": ["BU00010001", "BU00010002"],
+            "gebied_soort": ["gemeente", "gemeente"],
+        }
+    )
+    bevolking = pl.DataFrame(
+        schema={"indelingsjaar": pl.Int64, "regiocode": pl.String, "inwoners": pl.Float64}
+    )
+    uit = v.met_kloof(
+        v.met_basisjaar(
+            v.met_nederland(df),
+            ["x"],
+            vergelijkbaarheid=Vergelijkbaarheid(lidmaatschap, bevolking),
+        ),
+        {"x": 0.5},
+    )
+    assert uit.height == 6
+    buurten = "2 buurten, indeling 2020"
+    g19, g21, g23 = (_rij(uit, "GM0001", j) for j in (2019, 2021, 2023))
+    assert (g19["basisjaar"], g19["definitiebreuk"], g19["territorium_peiljaar"]) == (
+        2019,
+        False,
+        buurten,
+    )
+    assert g19["kloof_wordt"] == v.GEEN_TWEEDE_METING
+    # the break row: its own basis, described against the original basis's territory
+    assert (g21["basisjaar"], g21["definitiebreuk"]) == (2021, True)
+    assert g21["territorium_basis"] == buurten
+    assert g21["territorium_peiljaar"] == "gepubliceerd gemeentecijfer van de bron 2021"
+    assert (g21["aandeel_basisbevolking"], g21["aandeel_peiljaarbevolking_in_basis"]) == (1.0, 1.0)
+    assert (g21["verandering_sinds_basis"], g21["kloof_wordt"]) == (None, v.GEEN_TWEEDE_METING)
+    # after the break: measured from 2021 (12, gap 2), not from 2019 (14, gap 4)
+    assert (g23["basisjaar"], g23["waarde_basisjaar"]) == (2021, 12.0)
+    assert g23["verandering_sinds_basis"] == pytest.approx(1.0)  # 13 − 12
+    assert g23["verschil_nederland_basisjaar"] == pytest.approx(2.0)
+    assert g23["verandering_verschil"] == pytest.approx(1.0)  # 3 − 2
+    assert g23["kloof_wordt"] == v.GROTER
