@@ -8,7 +8,7 @@ run's test selection for vergelijking.py, together with the pure tests of tests/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 import pytest
@@ -150,7 +150,7 @@ def test_kloof_zonder_oordeel() -> None:
 
 
 def _wijken(
-    waarden: list[float | None], extra: list[tuple[str, float | None, str]] | None = None
+    waarden: Sequence[float | None], extra: list[tuple[str, float | None, str]] | None = None
 ) -> pl.DataFrame:
     rijen = [
         {
@@ -182,7 +182,7 @@ def _wijken(
 def _pct(df: pl.DataFrame, gebied: str, **kw: object) -> float | None:
     uit = v.met_percentiel(df, ["x"], **kw)  # type: ignore[arg-type]
     (r,) = uit.filter(pl.col("gebied_code") == gebied).to_dicts()
-    return r["percentiel_wijken"]  # type: ignore[no-any-return]
+    return r["percentiel_wijken"]
 
 
 def test_percentiel_onder_of_gelijk() -> None:
