@@ -55,9 +55,11 @@ cd "$WERK/nplv"
     echo "timeout_multiplier = ${MUTATIE_TIMEOUT_FACTOR:-15}"
     # Fork each mutant from a server process that has collected the tests, not from the main
     # process after the stats run: there polars' thread pool is already started, and it does not
-    # survive fork (polars mutants then hung until their timeout). Test modules that run polars
-    # at import can still start the pool in the server (vergelijking's kloof_oordeel mutants
-    # still timed out); the re-check below sorts those out.
+    # survive fork (polars mutants then hung until their timeout; POLARS_MAX_THREADS=1 does not
+    # help, the one worker thread is lost too). A test module that runs a polars join, sort or
+    # group-by at import would start the pool in the server as well: keep module-level frames to
+    # small ones built from rows (that starts no pool). What still times out, e.g. a starved
+    # mutant on a loaded machine, the re-check below sorts out.
     echo "process_isolation = forkserver"
     echo "pytest_add_cli_args ="
     echo "    -p"
