@@ -107,66 +107,53 @@ def gemeentecontrole(
         pl.col("dekking").alias("dekking_buurten"),
         pl.col("status").alias("status_buurten"),
     )
-    # all indicators at once (the indicator a key of every join), as the aggregation does
-    indicatoren = [
-        i
-        for i in catalogus.van_familie(*families)
-        if i.maat not in ("gepubliceerd", "index_gemeente")
-    ]
-    if not indicatoren:
-        return pl.DataFrame(schema=CONTROLE_SCHEMA)
-    per_bron, per_ind, noemersets = aggregatie._kenmerken(indicatoren)
-    teller = aggregatie._tellers(metingen, per_bron)
-    if teller.is_empty():
-        return pl.DataFrame(schema=CONTROLE_SCHEMA)
-    maat = pl.DataFrame(
-        {
-            "indicator_code": [i.code for i in indicatoren],
-            "_volgorde": list(range(len(indicatoren))),
-            "_factor": [i.factor for i in indicatoren],
-            "_aantal": [i.maat == "aantal" for i in indicatoren],
-            # rounding error of the noemer per lower unit: 5 per noemer variable summed
-            "_fout_noemer": [
-                5.0 * (1 if i.maat in GEWOGEN_MATEN else max(len(i.noemer), 1)) for i in indicatoren
-            ],
-        }
-    )
-    teller = aggregatie._met_noemers(metingen, teller, per_ind, noemersets).join(
-        maat, on="indicator_code"
-    )
-    bekend = pl.col("t_aantal").is_not_null() & (pl.col("_aantal") | pl.col("n").is_not_null())
-    lager = pl.col("regio_soort").is_in(_LAGER)
-    eenheden = (
-        teller.join(afronding, on=["tabel_id", "bron_variabele"], how="left")
-        .join(vorm, on=["tabel_id", "bron_variabele"], how="left")
-        .with_columns(
-            _et=_fout_teller(pl.col("vorm"), lager),
-            _en=pl.when(lager).then(pl.col("_fout_noemer")).otherwise(0.0),
-            gemeentecode=pl.lit("GM") + pl.col("regiocode").str.slice(2, 4),
+    delen = []
+    for ind in catalogus.van_familie(*families):
+        if ind.maat in ("gepubliceerd", "index_gemeente"):
+            continue
+        teller = aggregatie._eenheden_teller(metingen, ind)
+        if teller.is_empty():
+            continue
+        teller = aggregatie._noemer(metingen, ind, teller)
+        if ind.maat == "aantal":
+            bekend = pl.col("t_aantal").is_not_null()
+        else:
+            bekend = pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
+        lager = pl.col("regio_soort").is_in(_LAGER)
+        delen_n = 1 if ind.maat in GEWOGEN_MATEN else max(len(ind.noemer), 1)
+        eenheden = (
+            teller.join(afronding, on=["tabel_id", "bron_variabele"], how="left")
+            .join(vorm, on=["tabel_id", "bron_variabele"], how="left")
+            .with_columns(
+                _et=_fout_teller(pl.col("vorm"), lager),
+                _en=pl.when(lager).then(pl.lit(5.0 * delen_n)).otherwise(0.0),
+                gemeentecode=pl.lit("GM") + pl.col("regiocode").str.slice(2, 4),
+            )
         )
-    )
-    sleutel = ["indicator_code", "gemeentecode", "peiljaar", "bron_tabel"]
-    rij = eenheden.filter(aggregatie.gemeenterij_is_controle() & bekend).select(
-        "indicator_code",
-        "_volgorde",
-        "_factor",
-        "_aantal",
-        "gemeentecode",
-        "peiljaar",
-        pl.col("tabel_id").alias("bron_tabel"),
-        pl.col("t_aantal").alias("teller_gemeenterij"),
-        pl.col("n").alias("noemer_gemeenterij"),
-        pl.col("_et").alias("_et_rij"),
-    )
-    laag = (
-        eenheden.filter(pl.col("laagste_niveau") & bekend)
-        .group_by(
-            "indicator_code", "gemeentecode", "peiljaar", pl.col("tabel_id").alias("bron_tabel")
+        rij = eenheden.filter(aggregatie.gemeenterij_is_controle() & bekend).select(
+            "gemeentecode",
+            "peiljaar",
+            pl.col("tabel_id").alias("bron_tabel"),
+            pl.col("t_aantal").alias("teller_gemeenterij"),
+            pl.col("n").alias("noemer_gemeenterij"),
+            pl.col("_et").alias("_et_rij"),
         )
-        .agg(pl.col("_et").sum().alias("_et_som"), pl.col("_en").sum().alias("_en_som"))
-    )
-    # in catalogue order, as the duplicate below keeps the first
-    rijen = rij.join(laag, on=sleutel, how="inner").sort("_volgorde", maintain_order=True)
+        laag = (
+            eenheden.filter(pl.col("laagste_niveau") & bekend)
+            .group_by("gemeentecode", "peiljaar", pl.col("tabel_id").alias("bron_tabel"))
+            .agg(pl.col("_et").sum().alias("_et_som"), pl.col("_en").sum().alias("_en_som"))
+        )
+        deel = rij.join(
+            laag, on=["gemeentecode", "peiljaar", "bron_tabel"], how="inner"
+        ).with_columns(
+            indicator_code=pl.lit(ind.code),
+            _factor=pl.lit(ind.factor),
+            _aantal=pl.lit(ind.maat == "aantal"),
+        )
+        delen.append(deel)
+    if not delen:
+        return pl.DataFrame(schema=CONTROLE_SCHEMA)
+    rijen = pl.concat(delen, how="diagonal_relaxed")
     uit = rijen.join(
         gemeente, on=["gemeentecode", "indicator_code", "peiljaar", "bron_tabel"], how="inner"
     )
