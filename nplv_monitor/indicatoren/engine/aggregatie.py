@@ -462,7 +462,7 @@ class DekkingBasis:
 
 
 def _basis_voor_elke_eenheid(
-    samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str], *, eenheid: str = "regiocode"
+    samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str]
 ) -> pl.DataFrame:
     """Give every member unit a dekking base ``d``, also a unit whose noemer (or dekking variable)
     is missing; keep its reference population (``inwoners_ref``) for the table part of dekking.
@@ -476,8 +476,8 @@ def _basis_voor_elke_eenheid(
     over the area's units that have both), else the mean ``d`` of the area's units. When no
     unit of the area has ``d`` at all, every unit is weighted by its reference population."""
     # sorted, so that the float sums below do not depend on the order rows arrive in
-    s = samen.join(referentie, on=["indelingsjaar", eenheid], how="left").sort(
-        [*groep, eenheid], nulls_last=True
+    s = samen.join(referentie, on=["indelingsjaar", "regiocode"], how="left").sort(
+        [*groep, "regiocode"], nulls_last=True
     )
     beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
     ref_beide = pl.col("inwoners_ref").filter(beide).sum().over(groep)
@@ -562,102 +562,56 @@ def aggregeer_indicatoren(
         dekking_basis = DekkingBasis(lidmaatschap, ref)
 
     # -- aggregated from the lowest level ---------------------------------------------------
-    # The big frame (every teller unit × every gebied it lies in) carries only integer keys: a
-    # series (indicator and file, the eight string keys of _TABEL_SLEUTELS), a gebied (code and
-    # kind) and a unit (regiocode, numbered in code order so sorting by it sorts by code). The
-    # strings are joined back onto the aggregate, which is much smaller.
+    groep = ["gebied_code", "gebied_soort", *_TABEL_SLEUTELS]
     laag = teller.filter(pl.col("laagste_niveau"))
-    bestand = pl.coalesce("bron_sha256", "tabel_id").alias("_bestand")
-    reeks = (
-        laag.select(_TABEL_SLEUTELS)
-        .unique()
-        .with_columns(bestand)
-        .with_row_index("_reeks")
-        # one series per indicator, file, peiljaar and indeling: the units a table has at all
-        .with_columns(
-            _breeks=pl.struct("indicator_code", "_bestand", "peiljaar", "indelingsjaar")
-            .rank("dense")
-            .cast(pl.UInt32)
-        )
-    )
-    codes = (
-        pl.concat([lidmaatschap.select("regiocode"), laag.select("regiocode")])
-        .unique()
-        .sort("regiocode")
-        .with_row_index("_regio")
-        .with_columns(_niv=pl.col("regiocode").str.slice(0, 2))
-    )
-    gebied = lidmaatschap.select("gebied_code", "gebied_soort").unique().with_row_index("_gebied")
-    leden = lidmaatschap.join(gebied, on=["gebied_code", "gebied_soort"]).join(
-        codes.select("regiocode", "_regio"), on="regiocode"
-    )
-    laag = laag.join(
-        reeks.select(*_TABEL_SLEUTELS, "_reeks", "_breeks"), on=_TABEL_SLEUTELS, nulls_equal=True
-    ).join(codes, on="regiocode")
-    ref = dekking_basis.referentie.join(codes.select("regiocode", "_regio"), on="regiocode").select(
-        "indelingsjaar", "_regio", "inwoners_ref"
-    )
     samen = _basis_voor_elke_eenheid(
-        laag.select(
-            "_reeks",
-            "_breeks",
-            "indelingsjaar",
-            "_regio",
-            "t_waarde",
-            "t_aantal",
-            "n",
-            "d",
-            "bekend",
-        ).join(leden.select("_gebied", "indelingsjaar", "_regio"), on=["indelingsjaar", "_regio"]),
-        ref,
-        ["_gebied", "_reeks"],
-        eenheid="_regio",
+        laag.join(lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner"),
+        dekking_basis.referentie,
+        groep,
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
     # Keyed per file read (bron_sha256), not per table id: the truncated KWB 2024 table and the
     # complete extracts of the same table (inhabitants per buurt, gemeenten and wijken) are one
     # table id but cover different units.
+    bestand = pl.coalesce("bron_sha256", "tabel_id").alias("_bestand")
+    eenheid_sleutel = ["_bestand", "indicator_code", "peiljaar", "indelingsjaar", "regiocode"]
     # A unit appears once per series in a file as a rule; then the population present is a sum of
     # the groups' sums. Otherwise (one unit under two source variables) count it once.
-    uniek = not laag.select("_breeks", "_regio").is_duplicated().any()
-    agg = (
-        samen.group_by("_gebied", "_reeks")
-        .agg(
-            pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
-            pl.col("n").filter(pl.col("bekend")).sum().alias("noemer"),
-            pl.col("d").filter(pl.col("bekend")).sum().alias("_d_bekend"),
-            pl.col("d").sum().alias("_d_alle"),
-            pl.col("bekend").sum().alias("_n_bekend"),
-            # units with a teller whose noemer (or weight) is missing: a cause the text must name
-            (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
-            pl.col("inwoners_ref").sum().alias("_p_groep"),
-        )
-        .join(gebied, on="_gebied")
-        .join(reeks, on="_reeks")
-        .drop("_gebied", "_reeks")
+    uniek = not laag.select(bestand, *eenheid_sleutel[1:]).is_duplicated().any()
+    agg = samen.group_by(groep).agg(
+        pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
+        pl.col("n").filter(pl.col("bekend")).sum().alias("noemer"),
+        pl.col("d").filter(pl.col("bekend")).sum().alias("_d_bekend"),
+        pl.col("d").sum().alias("_d_alle"),
+        pl.col("bekend").sum().alias("_n_bekend"),
+        # units with a teller whose noemer (or weight) is missing: a cause the text must name
+        (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
+        pl.col("inwoners_ref").sum().alias("_p_groep"),
     )
+    agg = agg.with_columns(bestand)
+    aanwezig_sleutel = ["indicator_code", "gebied_code", "indelingsjaar", "_bestand", "peiljaar"]
     if uniek:
-        aanwezig = agg.group_by("_breeks", "gebied_code").agg(
-            pl.col("_p_groep").sum().alias("_p_aanwezig")
-        )
+        aanwezig = agg.group_by(aanwezig_sleutel).agg(pl.col("_p_groep").sum().alias("_p_aanwezig"))
     else:
         aanwezig = (
-            samen.unique(["_breeks", "_regio", "_gebied"])
-            .join(gebied, on="_gebied")
-            .group_by("_breeks", "gebied_code")
+            samen.with_columns(bestand)
+            .unique([*eenheid_sleutel, "gebied_code", "gebied_soort"])
+            .group_by(aanwezig_sleutel)
             .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
         )
     # the levels a file has (a file of one source has one: its lowest level)
-    tabel_niveau = laag.select("_breeks", "_niv").unique()
+    tabel_niveau = laag.select(
+        "indicator_code", bestand, "peiljaar", pl.col("regiocode").str.slice(0, 2).alias("_niv")
+    ).unique()
     agg = (
         agg.drop("_p_groep")
-        .join(tabel_niveau, on="_breeks", how="left")
+        .join(tabel_niveau, on=["indicator_code", "_bestand", "peiljaar"], how="left")
         .join(
             dekking_basis.totaal_per_niveau, on=["gebied_code", "indelingsjaar", "_niv"], how="left"
         )
-        .join(aanwezig, on=["_breeks", "gebied_code"], how="left")
-        .drop("_bestand", "_breeks", "_niv")
+        .join(aanwezig, on=aanwezig_sleutel, how="left")
+        .drop("_bestand", "_niv")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
             # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
