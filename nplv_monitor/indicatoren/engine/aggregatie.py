@@ -89,83 +89,17 @@ def referentiebevolking(metingen: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _kenmerken(inds: list[Indicator]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """What the batched steps need to know of each indicator, as frames to join on.
-
-    - per (indicator, source): the teller variable and the source's lowest level;
-    - per indicator: the maat, its factor and minimum base (and that minimum's text), where the
-      noemer comes from (``_nset``: which set of noemer variables, ``_n_bron``: a fixed source);
-    - per noemer set: its variables (``_nlen`` = how many must be present).
-    Indicators that share a noemer set share its per-unit sum (one pass over metingen)."""
-    sets: dict[tuple[str, ...], int] = {}
-    per_bron: list[dict[str, object]] = []
-    per_ind: list[dict[str, object]] = []
-    for ind in inds:
-        nset = None
-        if ind.maat not in GEWOGEN_MATEN:
-            noemers = tuple(ind.noemer) or (ind.dekking_basis or "inwoners",)
-            nset = sets.setdefault(noemers, len(sets))
-        per_ind.append(
-            {
-                "indicator_code": ind.code,
-                "_maat": ind.maat,
-                "_factor": ind.factor,
-                "_minimum_basis": float(ind.minimum_basis),
-                "_basis_tekst": (
-                    f"Basis kleiner dan het minimum van {ind.minimum_basis:g} of nul; de waarde "
-                    "is onbetrouwbaar en niet gepubliceerd."
-                ),
-                "_nset": nset,
-                "_n_bron": ind.noemer_bron,
-            }
-        )
-        per_bron += [
-            {
-                "indicator_code": ind.code,
-                "variabele": ind.teller,
-                "bron": b,
-                "_niveau": bronnen()[b].niveau,
-            }
-            for b in ind.bronnen()
-        ]
-    bron_schema = {
-        "indicator_code": pl.String,
-        "variabele": pl.String,
-        "bron": pl.String,
-        "_niveau": pl.String,
-    }
-    ind_schema = {
-        "indicator_code": pl.String,
-        "_maat": pl.String,
-        "_factor": pl.Float64,
-        "_minimum_basis": pl.Float64,
-        "_basis_tekst": pl.String,
-        "_nset": pl.Int64,
-        "_n_bron": pl.String,
-    }
-    noemersets = pl.DataFrame(
-        [
-            {"_nset": n, "variabele": v, "_nlen": len(noemers)}
-            for noemers, n in sets.items()
-            for v in noemers
-        ],
-        schema={"_nset": pl.Int64, "variabele": pl.String, "_nlen": pl.Int64},
+def _eenheden_teller(metingen: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
+    """The teller at the lowest level of each source of the indicator."""
+    niveaus = pl.DataFrame(
+        {"bron": ind.bronnen(), "_niveau": [bronnen()[b].niveau for b in ind.bronnen()]}
     )
     return (
-        pl.DataFrame(per_bron, schema=bron_schema),
-        pl.DataFrame(per_ind, schema=ind_schema),
-        noemersets,
-    )
-
-
-def _tellers(metingen: pl.DataFrame, per_bron: pl.DataFrame) -> pl.DataFrame:
-    """The teller of every indicator at the lowest level of each of its sources, one pass."""
-    return (
-        metingen.filter(pl.col("variabele").is_in(per_bron["variabele"].unique().implode()))
-        .join(per_bron, on=["variabele", "bron"])
+        metingen.filter(pl.col("variabele") == ind.teller)
+        .join(niveaus, on="bron")
         .select(
-            "indicator_code", "bron", "tabel_id", "bron_variabele", "bron_sha256", "indelingsjaar",
-            "peiljaar", "regiocode", "regio_soort", "eenheid",
+            "bron", "tabel_id", "bron_variabele", "bron_sha256", "indelingsjaar", "peiljaar",
+            "regiocode", "regio_soort", "eenheid",
             pl.col("waarde").alias("t_waarde"),
             pl.col("aantal").alias("t_aantal"),
             pl.col("basis").alias("t_basis"),
@@ -174,89 +108,46 @@ def _tellers(metingen: pl.DataFrame, per_bron: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _met_noemers(
-    metingen: pl.DataFrame, teller: pl.DataFrame, per_ind: pl.DataFrame, noemersets: pl.DataFrame
-) -> pl.DataFrame:
-    """Attach ``n`` (noemer or weight) and ``d`` (base for dekking) to every teller unit.
-
-    Weighted measures: the unit's own base. Others: the sum of the indicator's noemer variables
-    (from ``noemer_bron`` or the teller's source); a count has no noemer, that sum is only its
-    dekking base. The WOZ index (``index_gemeente``): see :func:`_index_gemeente`."""
+def _noemer(metingen: pl.DataFrame, ind: Indicator, teller: pl.DataFrame) -> pl.DataFrame:
+    """Attach ``n`` (noemer or weight) and ``d`` (base for dekking) to every teller unit."""
+    if ind.maat in GEWOGEN_MATEN:
+        return teller.with_columns(n=pl.col("t_basis"), d=pl.col("t_basis"))
+    noemers = list(ind.noemer) or [ind.dekking_basis or "inwoners"]
     # The additive amount (``aantal``): equal to the published value for counts, and the derived
     # population for a noemer_uit_percentage (persons under 23 from jeugdzorg count and %).
-    nb = (
-        metingen.filter(pl.col("variabele").is_in(noemersets["variabele"].unique().implode()))
-        .select(
-            pl.col("bron").alias("n_bron"),
-            "indelingsjaar",
-            "regiocode",
-            "variabele",
-            pl.col("aantal").alias("waarde"),
-        )
-        .join(noemersets, on="variabele")
-        # A list of noemers is summed per unit; if any part is missing the noemer is missing.
-        .group_by("_nset", "n_bron", "indelingsjaar", "regiocode")
-        .agg(
-            pl.when(
-                pl.col("waarde").is_null().any()
-                | (pl.col("variabele").n_unique() < pl.col("_nlen").first())
-            )
-            .then(None)
-            .otherwise(pl.col("waarde").sum())
-            .alias("n")
-        )
+    nb = metingen.filter(pl.col("variabele").is_in(noemers)).select(
+        pl.col("bron").alias("n_bron"),
+        "indelingsjaar",
+        "regiocode",
+        "variabele",
+        pl.col("aantal").alias("waarde"),
     )
-    t = (
-        teller.join(
-            per_ind.select("indicator_code", "_maat", "_nset", "_n_bron"), on="indicator_code"
-        )
-        .with_columns(n_bron=pl.coalesce("_n_bron", "bron"))
-        .join(nb, on=["_nset", "n_bron", "indelingsjaar", "regiocode"], how="left")
+    # A list of noemers is summed per unit; if any part is missing the noemer is missing.
+    nb = nb.group_by("n_bron", "indelingsjaar", "regiocode").agg(
+        pl.when(pl.col("waarde").is_null().any() | (pl.col("variabele").n_unique() < len(noemers)))
+        .then(None)
+        .otherwise(pl.col("waarde").sum())
+        .alias("n")
     )
-    maat = pl.col("_maat")
-    gewogen = maat.is_in(GEWOGEN_MATEN)
-    t = t.with_columns(
-        n=pl.when(gewogen)
-        .then(pl.col("t_basis"))
-        .when(maat == "aantal")
-        .then(pl.lit(None, pl.Float64))
-        .otherwise(pl.col("n")),
-        d=pl.when(gewogen).then(pl.col("t_basis")).otherwise(pl.col("n")),
+    teller = teller.with_columns(
+        n_bron=pl.lit(ind.noemer_bron) if ind.noemer_bron else pl.col("bron")
     )
-    index = t.filter(maat == "index_gemeente")
-    if index.height:
-        t = pl.concat(
-            [t.filter(maat != "index_gemeente"), _index_gemeente(index).select(t.columns)]
-        )
-    return t.drop("_maat", "_nset", "_n_bron", "n_bron")
-
-
-def _eenheden_teller(metingen: pl.DataFrame, ind: Indicator) -> pl.DataFrame:
-    """The teller at the lowest level of each source of one indicator."""
-    per_bron, _, _ = _kenmerken([ind])
-    return _tellers(metingen, per_bron).drop("indicator_code")
-
-
-def _noemer(metingen: pl.DataFrame, ind: Indicator, teller: pl.DataFrame) -> pl.DataFrame:
-    """:func:`_met_noemers` for the teller units of one indicator."""
-    _, per_ind, noemersets = _kenmerken([ind])
-    return _met_noemers(
-        metingen, teller.with_columns(indicator_code=pl.lit(ind.code)), per_ind, noemersets
-    ).drop("indicator_code")
+    uit = teller.join(nb, on=["n_bron", "indelingsjaar", "regiocode"], how="left").drop("n_bron")
+    if ind.maat == "aantal":
+        # A count has no noemer; its dekking is measured on inhabitants (or dekking_basis).
+        return uit.rename({"n": "d"}).with_columns(n=pl.lit(None, pl.Float64))
+    return uit.with_columns(d=pl.col("n"))
 
 
 def _index_gemeente(teller: pl.DataFrame) -> pl.DataFrame:
     """WOZ index: each unit's noemer is its gemeente's published WOZ times the unit's weight, so an
     area spanning gemeenten is compared with the same-weighted mix of its gemeenten."""
     gem = teller.filter(pl.col("regio_soort") == "gemeente").select(
-        "indicator_code",
-        "tabel_id",
-        pl.col("regiocode").alias("_gm"),
-        pl.col("t_waarde").alias("_woz_gm"),
+        "tabel_id", pl.col("regiocode").alias("_gm"), pl.col("t_waarde").alias("_woz_gm")
     )
     return (
         teller.with_columns(_gm=pl.lit("GM") + pl.col("regiocode").str.slice(2, 4))
-        .join(gem, on=["indicator_code", "tabel_id", "_gm"], how="left")
+        .join(gem, on=["tabel_id", "_gm"], how="left")
         .with_columns(n=pl.col("_woz_gm") * pl.col("t_basis"))
         .drop("_gm", "_woz_gm")
     )
@@ -270,14 +161,10 @@ def gemeenterij_is_controle() -> pl.Expr:
     return (pl.col("regio_soort") == "gemeente") & ~pl.col("laagste_niveau")
 
 
-def _waarde() -> pl.Expr:
-    """The value from the summed teller and noemer (columns ``_maat``, ``_factor``)."""
-    return (
-        pl.when(pl.col("_maat") == "aantal")
-        .then(pl.col("teller"))
-        .when(pl.col("noemer") > 0)
-        .then(pl.col("teller") / pl.col("noemer") * pl.col("_factor"))
-    )
+def _waarde(ind: Indicator) -> pl.Expr:
+    if ind.maat == "aantal":
+        return pl.col("teller")
+    return pl.when(pl.col("noemer") > 0).then(pl.col("teller") / pl.col("noemer") * ind.factor)
 
 
 #: A unit has its teller: the published value (a score without its weight has no additive amount).
@@ -337,13 +224,10 @@ def _geen_referentie_tekst() -> pl.Expr:
     )
 
 
-def _status(drempel: float) -> list[pl.Expr]:
-    """Status and its text per row (columns ``_maat``, ``_minimum_basis``, ``_basis_tekst``)."""
-    basis = pl.when(pl.col("_maat") == "aantal").then(pl.col("teller")).otherwise(pl.col("noemer"))
+def _status(ind: Indicator, drempel: float) -> list[pl.Expr]:
+    basis = pl.col("teller") if ind.maat == "aantal" else pl.col("noemer")
     onderdrukt_dekking = pl.col("dekking") < drempel
-    onderdrukt_basis = (
-        basis.is_null() | (basis < pl.col("_minimum_basis")) | pl.col("_waarde").is_null()
-    )
+    onderdrukt_basis = basis.is_null() | (basis < ind.minimum_basis) | pl.col("_waarde").is_null()
     pct = (pl.col("dekking") * 100).round(1).cast(pl.String)
     zonder_noemer = pl.col("_n_zonder_noemer").fill_null(0)
     status = (
@@ -387,7 +271,11 @@ def _status(drempel: float) -> list[pl.Expr]:
             )
         )
         .when(onderdrukt_basis)
-        .then(pl.col("_basis_tekst"))
+        .then(
+            pl.lit(
+                f"Basis kleiner dan het minimum van {ind.minimum_basis:g} of nul; de waarde is onbetrouwbaar en niet gepubliceerd."
+            )
+        )
         .when(pl.col("dekking") < 1)
         .then(
             pl.lit("Dekking ")
@@ -465,7 +353,7 @@ def _basis_voor_elke_eenheid(
     samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str]
 ) -> pl.DataFrame:
     """Give every member unit a dekking base ``d``, also a unit whose noemer (or dekking variable)
-    is missing; keep its reference population (``inwoners_ref``) for the table part of dekking.
+    is missing.
 
     ``d`` is the noemer (or weight, or the count's dekking base) of the unit. When that comes
     from another variable or another source (inhabitants 2024 for crime, woningvoorraad from
@@ -489,7 +377,7 @@ def _basis_voor_elke_eenheid(
         d=pl.when(heeft_d)
         .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, pl.col("d").mean().over(groep)))
         .otherwise(pl.col("inwoners_ref"))
-    )
+    ).drop("inwoners_ref")
 
 
 def aggregeer_indicator(
@@ -502,84 +390,45 @@ def aggregeer_indicator(
     gepubliceerd_voorrang: bool = True,
     dekking_basis: DekkingBasis | None = None,
 ) -> pl.DataFrame:
-    """Values of one indicator for every gebied in ``lidmaatschap`` (and published regions)."""
-    return aggregeer_indicatoren(
-        metingen,
-        lidmaatschap,
-        [ind],
-        referentie=referentie,
-        drempel=drempel,
-        gepubliceerd_voorrang=gepubliceerd_voorrang,
-        dekking_basis=dekking_basis,
-    )
-
-
-#: What identifies one series of teller units: the indicator and the file it is read from.
-_TABEL_SLEUTELS = [
-    "indicator_code",
-    "bron",
-    "tabel_id",
-    "bron_variabele",
-    "bron_sha256",
-    "indelingsjaar",
-    "peiljaar",
-    "eenheid",
-]
-
-
-def aggregeer_indicatoren(
-    metingen: pl.DataFrame,
-    lidmaatschap: pl.DataFrame,
-    indicatoren: list[Indicator],
-    *,
-    referentie: pl.DataFrame | None = None,
-    drempel: float = DEKKING_DREMPEL,
-    gepubliceerd_voorrang: bool = True,
-    dekking_basis: DekkingBasis | None = None,
-) -> pl.DataFrame:
-    """Values of the (non-``gepubliceerd``) ``indicatoren`` for every gebied in ``lidmaatschap``
-    (and the regions the sources publish), all in one pass: the indicator is a key of every join
-    and group-by, so the work is one pass over metingen and the memberships, not one per
-    indicator. Each indicator's rows are what it alone would give (:func:`aggregeer_indicator`).
+    """Values of one indicator for every gebied in ``lidmaatschap`` (and published regions).
 
     ``dekking_basis`` carries the parts of the coverage computation that do not depend on the
-    indicator; :func:`aggregeer` passes one shared with the other steps.
+    indicator; :func:`aggregeer` shares one across all indicators so they are computed once.
     """
-    if not indicatoren:
-        return pl.DataFrame(schema=RESULTAAT_SCHEMA)
-    per_bron, per_ind, noemersets = _kenmerken(indicatoren)
-    teller = _tellers(metingen, per_bron)
+    teller = _eenheden_teller(metingen, ind)
     if teller.height == 0:
         return pl.DataFrame(schema=RESULTAAT_SCHEMA)
-    teller = _met_noemers(metingen, teller, per_ind, noemersets)
-    aantal = per_ind.filter(pl.col("_maat") == "aantal")["indicator_code"].implode()
-    teller = teller.with_columns(
-        bekend=pl.col("t_aantal").is_not_null()
-        & (pl.col("indicator_code").is_in(aantal) | pl.col("n").is_not_null())
-    )
+    if ind.maat == "index_gemeente":
+        teller = _index_gemeente(teller).with_columns(d=pl.col("t_basis"))
+    else:
+        teller = _noemer(metingen, ind, teller)
+    if ind.maat == "aantal":
+        teller = teller.with_columns(bekend=pl.col("t_aantal").is_not_null())
+    else:
+        teller = teller.with_columns(
+            bekend=pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
+        )
     if dekking_basis is None:
         ref = referentie if referentie is not None else referentiebevolking(metingen)
         dekking_basis = DekkingBasis(lidmaatschap, ref)
+    tabel_keys = [
+        "bron",
+        "tabel_id",
+        "bron_variabele",
+        "bron_sha256",
+        "indelingsjaar",
+        "peiljaar",
+        "eenheid",
+    ]
 
     # -- aggregated from the lowest level ---------------------------------------------------
-    groep = ["gebied_code", "gebied_soort", *_TABEL_SLEUTELS]
     laag = teller.filter(pl.col("laagste_niveau"))
     samen = _basis_voor_elke_eenheid(
         laag.join(lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner"),
         dekking_basis.referentie,
-        groep,
+        ["gebied_code", "gebied_soort", *tabel_keys],
     )
-    # Table part of dekking: reference population of the member units the table has at all.
-    # Only units of the table's own level count (a membership also lists wijken for wijk sources).
-    # Keyed per file read (bron_sha256), not per table id: the truncated KWB 2024 table and the
-    # complete extracts of the same table (inhabitants per buurt, gemeenten and wijken) are one
-    # table id but cover different units.
-    bestand = pl.coalesce("bron_sha256", "tabel_id").alias("_bestand")
-    eenheid_sleutel = ["_bestand", "indicator_code", "peiljaar", "indelingsjaar", "regiocode"]
-    # A unit appears once per series in a file as a rule; then the population present is a sum of
-    # the groups' sums. Otherwise (one unit under two source variables) count it once.
-    uniek = not laag.select(bestand, *eenheid_sleutel[1:]).is_duplicated().any()
-    agg = samen.group_by(groep).agg(
+    agg = samen.group_by(["gebied_code", "gebied_soort", *tabel_keys]).agg(
         pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
         pl.col("n").filter(pl.col("bekend")).sum().alias("noemer"),
         pl.col("d").filter(pl.col("bekend")).sum().alias("_d_bekend"),
@@ -587,31 +436,23 @@ def aggregeer_indicatoren(
         pl.col("bekend").sum().alias("_n_bekend"),
         # units with a teller whose noemer (or weight) is missing: a cause the text must name
         (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
-        pl.col("inwoners_ref").sum().alias("_p_groep"),
     )
-    agg = agg.with_columns(bestand)
-    aanwezig_sleutel = ["indicator_code", "gebied_code", "indelingsjaar", "_bestand", "peiljaar"]
-    if uniek:
-        aanwezig = agg.group_by(aanwezig_sleutel).agg(pl.col("_p_groep").sum().alias("_p_aanwezig"))
-    else:
-        aanwezig = (
-            samen.with_columns(bestand)
-            .unique([*eenheid_sleutel, "gebied_code", "gebied_soort"])
-            .group_by(aanwezig_sleutel)
-            .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
-        )
-    # the levels a file has (a file of one source has one: its lowest level)
-    tabel_niveau = laag.select(
-        "indicator_code", bestand, "peiljaar", pl.col("regiocode").str.slice(0, 2).alias("_niv")
+    # Table part of dekking: reference population of the member units the table has at all.
+    # Only units of the table's own level count (a membership also lists wijken for wijk sources).
+    # Keyed per file read (bron_sha256), not per table id: the truncated KWB 2024 table and the
+    # complete extracts of the same table (inhabitants per buurt, gemeenten and wijken) are one
+    # table id but cover different units.
+    bestand = pl.coalesce("bron_sha256", "tabel_id")
+    tabel_eenheden = laag.select(
+        bestand.alias("tabel_id"), "peiljaar", "indelingsjaar", "regiocode"
     ).unique()
+    totaal, aanwezig = dekking_basis.tabeldelen(tabel_eenheden)
+    sleutel = ["gebied_code", "indelingsjaar", "_bestand", "peiljaar"]
     agg = (
-        agg.drop("_p_groep")
-        .join(tabel_niveau, on=["indicator_code", "_bestand", "peiljaar"], how="left")
-        .join(
-            dekking_basis.totaal_per_niveau, on=["gebied_code", "indelingsjaar", "_niv"], how="left"
-        )
-        .join(aanwezig, on=aanwezig_sleutel, how="left")
-        .drop("_bestand", "_niv")
+        agg.with_columns(_bestand=bestand)
+        .join(totaal.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
+        .join(aanwezig.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
+        .drop("_bestand")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
             # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
@@ -631,12 +472,9 @@ def aggregeer_indicatoren(
     )
 
     # -- published by the source for the region itself ---------------------------------------
-    if gepubliceerd_voorrang:
-        index = per_ind.filter(pl.col("_maat") == "index_gemeente")["indicator_code"].implode()
+    if gepubliceerd_voorrang and ind.maat != "index_gemeente":
         eigen = teller.filter(
-            pl.col("regio_soort").is_in(list(_GEBIED_SOORT))
-            & ~gemeenterij_is_controle()
-            & ~pl.col("indicator_code").is_in(index)
+            pl.col("regio_soort").is_in(list(_GEBIED_SOORT)) & ~gemeenterij_is_controle()
         ).with_columns(
             gebied_code=pl.col("regiocode"),
             gebied_soort=pl.col("regio_soort").replace_strict(_GEBIED_SOORT),
@@ -650,22 +488,15 @@ def aggregeer_indicatoren(
         agg = pl.concat(
             [
                 agg.join(
-                    eigen.select("indicator_code", "gebied_code", "peiljaar"),
-                    on=["indicator_code", "gebied_code", "peiljaar"],
+                    eigen.select("gebied_code", "peiljaar"),
+                    on=["gebied_code", "peiljaar"],
                     how="anti",
                 ),
                 eigen,
             ],
             how="diagonal_relaxed",
         )
-    uit = (
-        agg.join(
-            per_ind.select("indicator_code", "_maat", "_factor", "_minimum_basis", "_basis_tekst"),
-            on="indicator_code",
-        )
-        .with_columns(_waarde=_waarde())
-        .with_columns(_status(drempel))
-    )
+    uit = agg.with_columns(_waarde=_waarde(ind)).with_columns(_status(ind, drempel))
     # A published region without a value is suppressed by CBS, not absent from the source.
     uit = uit.with_columns(
         status=pl.when((pl.col("status") == "ontbreekt") & pl.col("toelichting").is_not_null())
@@ -694,7 +525,7 @@ def aggregeer_indicatoren(
     return uit.select(
         "gebied_code",
         "gebied_soort",
-        "indicator_code",
+        pl.lit(ind.code).alias("indicator_code"),
         "peiljaar",
         "indelingsjaar",
         pl.when(pl.col("status") == "ok").then(pl.col("_waarde")).alias("waarde"),
@@ -970,21 +801,25 @@ def aggregeer(
     """All indicators of ``families`` for every gebied."""
     ref = referentiebevolking(metingen)
     basis = DekkingBasis(lidmaatschap, ref)
-    indicatoren = catalogus.van_familie(*families)
-    delen = [
-        gepubliceerd_via_gemeente(
-            metingen, ind, gebieden, lidmaatschap=lidmaatschap, referentie=ref, drempel=drempel
-        )
-        for ind in indicatoren
-        if ind.maat == "gepubliceerd"
-    ]
-    opgeteld = [ind for ind in indicatoren if ind.maat != "gepubliceerd"]
-    if opgeteld:
-        delen.append(
-            aggregeer_indicatoren(
-                metingen, lidmaatschap, opgeteld, drempel=drempel, dekking_basis=basis
+    delen = []
+    for ind in catalogus.van_familie(*families):
+        if ind.maat == "gepubliceerd":
+            delen.append(
+                gepubliceerd_via_gemeente(
+                    metingen,
+                    ind,
+                    gebieden,
+                    lidmaatschap=lidmaatschap,
+                    referentie=ref,
+                    drempel=drempel,
+                )
             )
-        )
+        else:
+            delen.append(
+                aggregeer_indicator(
+                    metingen, lidmaatschap, ind, drempel=drempel, dekking_basis=basis
+                )
+            )
     return pl.concat(delen) if delen else pl.DataFrame(schema=RESULTAAT_SCHEMA)
 
 
