@@ -368,16 +368,24 @@ def _basis_voor_elke_eenheid(
         [*groep, "regiocode"], nulls_last=True
     )
     beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
-    ref_beide = pl.col("inwoners_ref").filter(beide).sum().over(groep)
-    verhouding = pl.when(ref_beide > 0).then(
-        pl.col("d").filter(beide).sum().over(groep) / ref_beide
+    # One group-by over the large frame and a join of its small result, instead of four window
+    # expressions (each a group-by and a gather over the whole frame).
+    per_groep = s.group_by(groep).agg(
+        pl.col("inwoners_ref").filter(beide).sum().alias("_ref_beide"),
+        pl.col("d").filter(beide).sum().alias("_d_beide"),
+        pl.col("d").is_not_null().any().alias("_heeft_d"),
+        pl.col("d").mean().alias("_d_gemiddeld"),
     )
-    heeft_d = pl.col("d").is_not_null().any().over(groep)
-    return s.with_columns(
-        d=pl.when(heeft_d)
-        .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, pl.col("d").mean().over(groep)))
-        .otherwise(pl.col("inwoners_ref"))
-    ).drop("inwoners_ref")
+    verhouding = pl.when(pl.col("_ref_beide") > 0).then(pl.col("_d_beide") / pl.col("_ref_beide"))
+    return (
+        s.join(per_groep, on=groep, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(
+            d=pl.when("_heeft_d")
+            .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, "_d_gemiddeld"))
+            .otherwise(pl.col("inwoners_ref"))
+        )
+        .drop("inwoners_ref", "_ref_beide", "_d_beide", "_heeft_d", "_d_gemiddeld")
+    )
 
 
 def aggregeer_indicator(
