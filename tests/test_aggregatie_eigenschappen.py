@@ -547,3 +547,198 @@ def test_gepubliceerd_via_gemeente_geeft_de_gemeentewaarde_aan_het_gebied() -> N
         "De bron publiceert voor deze regio geen waarde (te weinig respondenten of geheim)."
     )
     assert dict(uit.schema) == RESULTAAT_SCHEMA
+
+
+# -- units with a teller but no noemer, and the fallbacks of the dekking base ----------------------
+def test_teller_zonder_noemer_telt_als_eenheid_zonder_waarde() -> None:
+    """Buurt 3 has a teller but no noemer. It must not drop out of the dekking (the area would
+    look complete while its value is a partial sum): its base is its inhabitants scaled to the
+    noemer's unit, Σ noemer / Σ inhabitants over the buurten that have both = 300 / 400 = 0.75,
+    so 900 × 0.75 = 675, and dekking = 300 / (300 + 675) = 30.77 %."""
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, None], [150, 250, 900])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert (r["teller"], r["noemer"]) == (40.0, 300.0)
+    assert r["dekking"] == pytest.approx(300 / 975)
+    assert (r["status"], r["waarde"]) == ("onderdrukt", None)
+    assert r["status_toelichting"] == (
+        "Dekking 30.8% is lager dan de drempel van 90%: te veel van de basis ligt in eenheden "
+        "zonder waarde; 1 daarvan hebben wel een teller maar geen noemer of gewicht (ontbreekt "
+        "in de bron van de noemer), de rest is geheim of niet in de tabel."
+    )
+    laag = _rij(
+        aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.3), "gebied"
+    )
+    assert laag["status"] == "ok"
+    assert laag["waarde"] == pytest.approx(40 / 300 * 100)
+    assert laag["status_toelichting"] == (
+        "Dekking 30.8%: enkele buurten zonder waarde tellen niet mee (niet als nul). 1 daarvan "
+        "hebben een teller maar geen noemer of gewicht."
+    )
+
+
+def test_zonder_inwoners_weegt_de_gemiddelde_basis() -> None:
+    # buurt 3 has neither noemer nor inhabitants: its base is the mean noemer, (100 + 200) / 2
+    m, leden, _ = _drie_buurten([10, 30, 60], [100, 200, None], [150, 250, 900])
+    ref = _ref({_buurt(0): 150.0, _buurt(1): 250.0})
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0), "gebied")
+    assert r["dekking"] == pytest.approx(300 / 450)
+    assert r["status_toelichting"] == (
+        "Dekking 66.7%: enkele buurten zonder waarde tellen niet mee (niet als nul). 1 daarvan "
+        "hebben een teller maar geen noemer of gewicht."
+    )
+
+
+def test_aantal_zonder_dekkingsvariabele_weegt_met_de_referentie() -> None:
+    # no buurt has the count's dekking variable (inwoners) in the source: every buurt is weighed
+    # by its reference population, so the one without a count leaves 700 of 1000 covered
+    codes = [_buurt(i) for i in range(3)]
+    m = _metingen([_meting("t", c, t) for c, t in zip(codes, [5, None, 7], strict=True)])
+    leden = _leden({("gebied", "focusgebied"): codes})
+    ref = _ref(dict(zip(codes, [100.0, 300.0, 600.0], strict=True)))
+    r = _rij(aggregeer_indicator(m, leden, _ind("aantal"), referentie=ref, drempel=0.5), "gebied")
+    assert (r["teller"], r["status"], r["waarde"]) == (12.0, "ok", 12.0)
+    assert r["dekking"] == pytest.approx(0.7)
+
+
+def test_minimum_basis_van_een_aantal_is_de_teller() -> None:
+    m, leden, ref = _drie_buurten([5, 3, 4], [0, 0, 0], [100, 100, 100])
+    te_klein = _rij(
+        aggregeer_indicator(m, leden, _ind("aantal", minimum_basis=13.0), referentie=ref), "gebied"
+    )
+    assert (te_klein["teller"], te_klein["status"], te_klein["waarde"]) == (
+        12.0,
+        "onderdrukt",
+        None,
+    )
+    assert te_klein["status_toelichting"] == (
+        "Basis kleiner dan het minimum van 13 of nul; de waarde is onbetrouwbaar en niet "
+        "gepubliceerd."
+    )
+    genoeg = _rij(
+        aggregeer_indicator(m, leden, _ind("aantal", minimum_basis=12.0), referentie=ref), "gebied"
+    )
+    assert (genoeg["status"], genoeg["waarde"], genoeg["status_toelichting"]) == ("ok", 12.0, None)
+
+
+def test_noemer_kleiner_dan_een_geeft_een_waarde() -> None:
+    # a noemer of 0.5 (hectares, a share of a unit) is a noemer: 0.2 / 0.5 = 40 %
+    m, leden, ref = _drie_buurten([0.1, 0.1, 0.0], [0.2, 0.2, 0.1], [10, 20, 30])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert r["status"] == "ok"
+    assert r["noemer"] == pytest.approx(0.5)
+    assert r["waarde"] == pytest.approx(40.0)
+
+
+def test_noemer_nul_is_gedekt_maar_zonder_waarde() -> None:
+    # every buurt has teller and noemer (0): covered in full, but there is nothing to divide by
+    m, leden, ref = _drie_buurten([0, 0, 0], [0, 0, 0], [10, 20, 30])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), "gebied")
+    assert (r["dekking"], r["status"], r["waarde"]) == (1.0, "onderdrukt", None)
+    assert r["status_toelichting"] == (
+        "Basis kleiner dan het minimum van 0 of nul; de waarde is onbetrouwbaar en niet "
+        "gepubliceerd."
+    )
+    # and with no buurt known at all the area has nothing: dekking 0, ontbreekt
+    m0, leden0, ref0 = _drie_buurten([None, None, None], [0, 0, 0], [10, 20, 30])
+    g = _rij(aggregeer_indicator(m0, leden0, _ind("aandeel"), referentie=ref0), "gebied")
+    assert (g["dekking"], g["status"]) == (0.0, "ontbreekt")
+
+
+def test_zonder_bestandshash_telt_de_tabel_als_bestand() -> None:
+    """Rows without a file hash (a source read before hashes were kept) are keyed by their
+    table id: the same values, dekking and status as with the hash."""
+    m, leden, ref = _drie_buurten([10, 30, None], [100, 200, 700], [150, 250, 900])
+    zonder = m.with_columns(bron_sha256=pl.lit(None, pl.String))
+    a = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.3), "gebied")
+    b = _rij(
+        aggregeer_indicator(zonder, leden, _ind("aandeel"), referentie=ref, drempel=0.3), "gebied"
+    )
+    assert b["bron_sha256"] is None
+    assert {k: v for k, v in a.items() if k != "bron_sha256"} == {
+        k: v for k, v in b.items() if k != "bron_sha256"
+    }
+    assert (b["status"], b["dekking"]) == ("ok", pytest.approx(0.3))
+
+
+def test_zonder_referentie_uit_de_eigen_inwoners() -> None:
+    # without a referentie the engine takes the inhabitants from the metingen themselves
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, 700], [150, 250, 900])
+    m = m.filter(~((pl.col("variabele") == "t") & (pl.col("regiocode") == _buurt(2))))
+    met = aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0)
+    zonder = aggregeer_indicator(m, leden, _ind("aandeel"), drempel=0.0)
+    assert _rij(zonder, "gebied")["dekking"] == pytest.approx(400 / 1300)
+    assert zonder.equals(met)
+
+
+@pytest.mark.parametrize(
+    ("inwoners", "tekst"),
+    [
+        (
+            {_buurt(7): 100.0},
+            "Geen referentiebevolking voor deze eenheden: de buurtcodes van het gebied in indeling "
+            "2020 staan niet in de bevolkingstabel van die indeling (codes die gewijzigd zijn ten "
+            "opzichte van die tabel), dus is niet te toetsen of de tabel het hele gebied bevat; "
+            "geen opgetelde waarde.",
+        ),
+        (
+            dict.fromkeys([_buurt(0), _buurt(1), _buurt(2)], 0.0),
+            "De buurten van het gebied hebben volgens de bevolkingstabel van indeling 2020 geen "
+            "inwoners: de dekking is niet naar inwoners te wegen; geen opgetelde waarde.",
+        ),
+        (
+            {},
+            "Geen referentiebevolking voor deze indeling: het snapshot heeft geen bevolkingstabel "
+            "op indeling 2020, dus is niet te toetsen welk deel van de inwoners van het gebied in "
+            "de tabel staat (de tabel kan onvolledig zijn); geen opgetelde waarde.",
+        ),
+    ],
+    ids=["codes_niet_in_tabel", "nul_inwoners", "geen_tabel"],
+)
+def test_zonder_referentiebevolking_zegt_waarom(inwoners: dict[str, float], tekst: str) -> None:
+    m, leden, _ = _drie_buurten([1, 2, 3], [10, 20, 30], [10, 20, 30])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=_ref(inwoners)), "gebied")
+    assert (r["status"], r["waarde"], r["dekking"]) == ("onderdrukt", None, None)
+    assert (r["teller"], r["noemer"]) == (6.0, 60.0)
+    assert r["status_toelichting"] == tekst
+
+
+def test_gepubliceerde_regio_met_teller_zonder_noemer() -> None:
+    wijk = "WK999900"
+    codes = [_buurt(i) for i in range(2)]
+    m = _metingen(
+        [_meting("t", c, 10.0) for c in codes]
+        + [_meting("n", c, 100.0) for c in codes]
+        + [_meting("t", wijk, 25.0, "wijk"), _meting("n", wijk, None, "wijk")]
+    )
+    leden = _leden({(wijk, "wijk"): codes})
+    ref = _ref(dict.fromkeys(codes, 100.0))
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), wijk)
+    assert (r["status"], r["dekking"], r["waarde"], r["teller"]) == ("onderdrukt", 0.0, None, None)
+    assert r["status_toelichting"] == (
+        "De bron publiceert de teller voor deze regio, maar de noemer of het gewicht ontbreekt "
+        "(niet in de bron van de noemer, of nul), dus geen waarde."
+    )
+
+
+def test_index_gemeente_vergelijkt_met_de_gemeente_in_dezelfde_mix() -> None:
+    """WOZ index: buurt values 200 (weight 10) and 300 (weight 30), gemeente 250. The area of buurt
+    0 alone: 2000 / (250 × 10) × 100 = 80; the gemeente from both: 11000 / 10000 × 100 = 110.
+    The gemeente's own published row is the yardstick, not its value."""
+    codes = [_buurt(0), _buurt(1)]
+    m = _metingen(
+        [
+            _meting("t", codes[0], 200.0, basis=10.0),
+            _meting("t", codes[1], 300.0, basis=30.0),
+            _meting("t", GEMEENTE, 250.0, "gemeente", basis=40.0),
+        ]
+    )
+    leden = _leden({("gebied", "focusgebied"): codes[:1], (GEMEENTE, "gemeente"): codes})
+    ref = _ref(dict.fromkeys(codes, 100.0))
+    uit = aggregeer_indicator(m, leden, _ind("index_gemeente"), referentie=ref)
+    gebied, gemeente = _rij(uit, "gebied"), _rij(uit, GEMEENTE)
+    assert (gebied["teller"], gebied["noemer"]) == (2000.0, 2500.0)
+    assert gebied["waarde"] == pytest.approx(80.0)
+    assert (gemeente["teller"], gemeente["noemer"]) == (11000.0, 10000.0)
+    assert gemeente["waarde"] == pytest.approx(110.0)
+    assert gemeente["toelichting"] is None
+    assert uit.height == 2
