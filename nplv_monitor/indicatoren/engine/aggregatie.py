@@ -349,6 +349,22 @@ class DekkingBasis:
         return totaal, aanwezig
 
 
+def _in_somvolgorde(
+    laag: pl.DataFrame, lidmaatschap: pl.DataFrame, tabel_keys: list[str]
+) -> pl.DataFrame:
+    """Every unit of ``laag`` once per gebied it belongs to, each gebied's units in a fixed order.
+
+    The sums per gebied and table are float sums, which depend on the order of their terms; for
+    the same inputs to give the same values in every build, each group must see its units in an
+    order that does not depend on how rows arrive. Sorting the units by table and code before the
+    join (and keeping that order through it) gives every group its units in code order, as
+    sorting the joined frame on all group keys would, at a fraction of the cost: the joined frame
+    has a row per unit and gebied, several times as many."""
+    return laag.sort([*tabel_keys, "regiocode"], nulls_last=True).join(
+        lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner", maintain_order="left"
+    )
+
+
 def _basis_voor_elke_eenheid(
     samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str]
 ) -> pl.DataFrame:
@@ -363,10 +379,9 @@ def _basis_voor_elke_eenheid(
     base available: its reference population scaled to the noemer's unit (Σ d / Σ inhabitants
     over the area's units that have both), else the mean ``d`` of the area's units. When no
     unit of the area has ``d`` at all, every unit is weighted by its reference population."""
-    # sorted, so that the float sums below do not depend on the order rows arrive in
-    s = samen.join(referentie, on=["indelingsjaar", "regiocode"], how="left").sort(
-        [*groep, "regiocode"], nulls_last=True
-    )
+    # ``samen`` comes in the order of :func:`_in_somvolgorde`; the join keeps it, so that the
+    # float sums below do not depend on the order rows arrive in
+    s = samen.join(referentie, on=["indelingsjaar", "regiocode"], how="left", maintain_order="left")
     beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
     # One group-by over the large frame and a join of its small result, instead of four window
     # expressions (each a group-by and a gather over the whole frame).
@@ -432,7 +447,7 @@ def aggregeer_indicator(
     # -- aggregated from the lowest level ---------------------------------------------------
     laag = teller.filter(pl.col("laagste_niveau"))
     samen = _basis_voor_elke_eenheid(
-        laag.join(lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner"),
+        _in_somvolgorde(laag, lidmaatschap, tabel_keys),
         dekking_basis.referentie,
         ["gebied_code", "gebied_soort", *tabel_keys],
     )
