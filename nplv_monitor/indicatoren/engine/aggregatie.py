@@ -309,6 +309,19 @@ class DekkingBasis:
         self.leden_ref = lidmaatschap.join(
             referentie, on=["indelingsjaar", "regiocode"], how="left"
         ).with_columns(_niv=niv)
+        #: every (gebied_code, gebied_soort) numbered: the engine's large frames carry the number
+        self.gebieden = (
+            lidmaatschap.select("gebied_code", "gebied_soort")
+            .unique(maintain_order=True)
+            .with_row_index("_gebied")
+        )
+        #: (_gebied, indelingsjaar, regiocode, inwoners_ref) of every member unit
+        self.leden_nummers = self.leden_ref.join(
+            self.gebieden,
+            on=["gebied_code", "gebied_soort"],
+            nulls_equal=True,
+            maintain_order="left",
+        ).select("_gebied", "indelingsjaar", "regiocode", "inwoners_ref")
         # Which indeling years and levels have a population table at all: tells the causes of a
         # missing reference population apart (no table on the indeling, the area's codes not in
         # it, or no inhabitants), see :func:`_geen_referentie_tekst`.
@@ -331,43 +344,55 @@ class DekkingBasis:
         ] = {}
 
     def tabeldelen(self, tabel_eenheden: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(totaal, aanwezig) for the units of one table/peiljaar selection."""
+        """(tabel_niveau, aanwezig) for the units of one table/peiljaar selection.
+
+        ``tabel_niveau`` gives each (tabel_id, peiljaar) the level of its units (``_niv``), the
+        key on which :attr:`totaal_per_niveau` is joined: first joining the two would give a row
+        per gebied, level and table, far more than the aggregate they are joined to."""
         eenheden = tabel_eenheden.sort("tabel_id", "peiljaar", "indelingsjaar", "regiocode")
         sleutel = (eenheden.height, int(eenheden.hash_rows(seed=0).sum()))
-        for bekend, totaal, aanwezig in self._cache.get(sleutel, []):
+        for bekend, tabel_niveau, aanwezig in self._cache.get(sleutel, []):
             if bekend.equals(eenheden):
-                return totaal, aanwezig
+                return tabel_niveau, aanwezig
         niv = pl.col("regiocode").str.slice(0, 2)
         tabel_niveau = eenheden.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
-        totaal = self.totaal_per_niveau.join(tabel_niveau, on="_niv").drop("_niv")
         aanwezig = (
             self.leden_ref.join(eenheden, on=["indelingsjaar", "regiocode"], how="inner")
             .group_by("gebied_code", "indelingsjaar", "tabel_id", "peiljaar")
             .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
         )
-        self._cache.setdefault(sleutel, []).append((eenheden, totaal, aanwezig))
-        return totaal, aanwezig
+        self._cache.setdefault(sleutel, []).append((eenheden, tabel_niveau, aanwezig))
+        return tabel_niveau, aanwezig
 
 
 def _in_somvolgorde(
-    laag: pl.DataFrame, lidmaatschap: pl.DataFrame, tabel_keys: list[str]
-) -> pl.DataFrame:
-    """Every unit of ``laag`` once per gebied it belongs to, each gebied's units in a fixed order.
+    laag: pl.DataFrame, leden: pl.DataFrame, tabel_keys: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every unit of ``laag`` once per gebied it belongs to, keyed by two integers, each group's
+    units in a fixed order; and the table keys of each series number (``_reeks``).
 
-    The sums per gebied and table are float sums, which depend on the order of their terms; for
+    ``leden`` is :attr:`DekkingBasis.leden_nummers`: the membership with each gebied numbered
+    (``_gebied``) and the unit's reference population. The frame returned has a row per unit and
+    gebied, several times as many as ``laag``: it carries two integer keys instead of nine string
+    and integer columns, which makes its joins and group-bys several times cheaper.
+
+    The sums per gebied and series are float sums, which depend on the order of their terms; for
     the same inputs to give the same values in every build, each group must see its units in an
-    order that does not depend on how rows arrive. Sorting the units by table and code before the
-    join (and keeping that order through it) gives every group its units in code order, as
-    sorting the joined frame on all group keys would, at a fraction of the cost: the joined frame
-    has a row per unit and gebied, several times as many."""
-    return laag.sort([*tabel_keys, "regiocode"], nulls_last=True).join(
-        lidmaatschap, on=["indelingsjaar", "regiocode"], how="inner", maintain_order="left"
+    order that does not depend on how rows arrive. Sorting the units by series and code before
+    the join (which keeps that order) gives every group its units in code order, as sorting the
+    joined frame on all group keys would, at a fraction of the cost."""
+    laag = laag.sort([*tabel_keys, "regiocode"], nulls_last=True).with_columns(
+        # sorted, so equal series keys are adjacent: a run number is a series number
+        _reeks=pl.struct(tabel_keys).rle_id()
     )
+    reeksen = laag.select("_reeks", *tabel_keys).unique("_reeks", keep="first")
+    samen = laag.select(
+        "_reeks", "indelingsjaar", "regiocode", "t_waarde", "t_aantal", "n", "d", "bekend"
+    ).join(leden, on=["indelingsjaar", "regiocode"], how="inner", maintain_order="left")
+    return samen, reeksen
 
 
-def _basis_voor_elke_eenheid(
-    samen: pl.DataFrame, referentie: pl.DataFrame, groep: list[str]
-) -> pl.DataFrame:
+def _basis_voor_elke_eenheid(samen: pl.DataFrame, groep: list[str]) -> pl.DataFrame:
     """Give every member unit a dekking base ``d``, also a unit whose noemer (or dekking variable)
     is missing.
 
@@ -378,10 +403,12 @@ def _basis_voor_elke_eenheid(
     value is a partial sum. Such a unit counts as a unit without value, weighted by the best
     base available: its reference population scaled to the noemer's unit (Σ d / Σ inhabitants
     over the area's units that have both), else the mean ``d`` of the area's units. When no
-    unit of the area has ``d`` at all, every unit is weighted by its reference population."""
-    # ``samen`` comes in the order of :func:`_in_somvolgorde`; the join keeps it, so that the
-    # float sums below do not depend on the order rows arrive in
-    s = samen.join(referentie, on=["indelingsjaar", "regiocode"], how="left", maintain_order="left")
+    unit of the area has ``d`` at all, every unit is weighted by its reference population
+    (``inwoners_ref``, a column of ``samen``).
+
+    ``samen`` comes in the order of :func:`_in_somvolgorde`; the join below keeps it, so that
+    the float sums of the caller do not depend on the order rows arrive in."""
+    s = samen
     beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
     # One group-by over the large frame and a join of its small result, instead of four window
     # expressions (each a group-by and a gather over the whole frame).
@@ -393,7 +420,7 @@ def _basis_voor_elke_eenheid(
     )
     verhouding = pl.when(pl.col("_ref_beide") > 0).then(pl.col("_d_beide") / pl.col("_ref_beide"))
     return (
-        s.join(per_groep, on=groep, how="left", nulls_equal=True, maintain_order="left")
+        s.join(per_groep, on=groep, how="left", maintain_order="left")
         .with_columns(
             d=pl.when("_heeft_d")
             .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, "_d_gemiddeld"))
@@ -446,12 +473,9 @@ def aggregeer_indicator(
 
     # -- aggregated from the lowest level ---------------------------------------------------
     laag = teller.filter(pl.col("laagste_niveau"))
-    samen = _basis_voor_elke_eenheid(
-        _in_somvolgorde(laag, lidmaatschap, tabel_keys),
-        dekking_basis.referentie,
-        ["gebied_code", "gebied_soort", *tabel_keys],
-    )
-    agg = samen.group_by(["gebied_code", "gebied_soort", *tabel_keys]).agg(
+    samen, reeksen = _in_somvolgorde(laag, dekking_basis.leden_nummers, tabel_keys)
+    samen = _basis_voor_elke_eenheid(samen, ["_gebied", "_reeks"])
+    agg = samen.group_by("_gebied", "_reeks").agg(
         pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
         pl.col("n").filter(pl.col("bekend")).sum().alias("noemer"),
         pl.col("d").filter(pl.col("bekend")).sum().alias("_d_bekend"),
@@ -459,6 +483,12 @@ def aggregeer_indicator(
         pl.col("bekend").sum().alias("_n_bekend"),
         # units with a teller whose noemer (or weight) is missing: a cause the text must name
         (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
+    )
+    # the keys as names again, on the small aggregate
+    agg = (
+        agg.join(reeksen, on="_reeks")
+        .join(dekking_basis.gebieden, on="_gebied")
+        .drop("_reeks", "_gebied")
     )
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
@@ -469,13 +499,23 @@ def aggregeer_indicator(
     tabel_eenheden = laag.select(
         bestand.alias("tabel_id"), "peiljaar", "indelingsjaar", "regiocode"
     ).unique()
-    totaal, aanwezig = dekking_basis.tabeldelen(tabel_eenheden)
-    sleutel = ["gebied_code", "indelingsjaar", "_bestand", "peiljaar"]
+    tabel_niveau, aanwezig = dekking_basis.tabeldelen(tabel_eenheden)
     agg = (
         agg.with_columns(_bestand=bestand)
-        .join(totaal.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
-        .join(aanwezig.rename({"tabel_id": "_bestand"}), on=sleutel, how="left")
-        .drop("_bestand")
+        .join(
+            tabel_niveau.rename({"tabel_id": "_bestand"}), on=["_bestand", "peiljaar"], how="left"
+        )
+        .join(
+            dekking_basis.totaal_per_niveau,
+            on=["gebied_code", "indelingsjaar", "_niv"],
+            how="left",
+        )
+        .join(
+            aanwezig.rename({"tabel_id": "_bestand"}),
+            on=["gebied_code", "indelingsjaar", "_bestand", "peiljaar"],
+            how="left",
+        )
+        .drop("_bestand", "_niv")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
             # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
