@@ -306,22 +306,24 @@ class DekkingBasis:
     def __init__(self, lidmaatschap: pl.DataFrame, referentie: pl.DataFrame) -> None:
         self.referentie = referentie
         niv = pl.col("regiocode").str.slice(0, 2)
-        self.leden_ref = lidmaatschap.join(
-            referentie, on=["indelingsjaar", "regiocode"], how="left"
-        ).with_columns(_niv=niv)
-        #: every (gebied_code, gebied_soort) numbered: the engine's large frames carry the number
+        #: every (gebied_code, gebied_soort) numbered: the engine's frames carry the number
         self.gebieden = (
             lidmaatschap.select("gebied_code", "gebied_soort")
             .unique(maintain_order=True)
             .with_row_index("_gebied")
         )
-        #: (_gebied, indelingsjaar, regiocode, inwoners_ref) of every member unit
-        self.leden_nummers = self.leden_ref.join(
-            self.gebieden,
-            on=["gebied_code", "gebied_soort"],
-            nulls_equal=True,
-            maintain_order="left",
-        ).select("_gebied", "indelingsjaar", "regiocode", "inwoners_ref")
+        #: (_gebied, indelingsjaar, regiocode, inwoners_ref, _niv) of every member unit
+        self.leden_ref = (
+            lidmaatschap.join(
+                self.gebieden,
+                on=["gebied_code", "gebied_soort"],
+                nulls_equal=True,
+                maintain_order="left",
+            )
+            .join(referentie, on=["indelingsjaar", "regiocode"], how="left")
+            .select("_gebied", "indelingsjaar", "regiocode", "inwoners_ref", niv.alias("_niv"))
+        )
+        self.leden_nummers = self.leden_ref.drop("_niv")
         # Which indeling years and levels have a population table at all: tells the causes of a
         # missing reference population apart (no table on the indeling, the area's codes not in
         # it, or no inhabitants), see :func:`_geen_referentie_tekst`.
@@ -331,7 +333,7 @@ class DekkingBasis:
             .with_columns(_ref_jaar=pl.lit(True))
         )
         self.totaal_per_niveau = (
-            self.leden_ref.group_by("gebied_code", "indelingsjaar", "_niv")
+            self.leden_ref.group_by("_gebied", "indelingsjaar", "_niv")
             .agg(
                 pl.col("inwoners_ref").sum().alias("_p_alle"),
                 pl.col("inwoners_ref").is_not_null().sum().alias("_n_ref"),
@@ -358,7 +360,7 @@ class DekkingBasis:
         tabel_niveau = eenheden.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
         aanwezig = (
             self.leden_ref.join(eenheden, on=["indelingsjaar", "regiocode"], how="inner")
-            .group_by("gebied_code", "indelingsjaar", "tabel_id", "peiljaar")
+            .group_by("_gebied", "indelingsjaar", "tabel_id", "peiljaar")
             .agg(pl.col("inwoners_ref").sum().alias("_p_aanwezig"))
         )
         self._cache.setdefault(sleutel, []).append((eenheden, tabel_niveau, aanwezig))
@@ -484,12 +486,7 @@ def aggregeer_indicator(
         # units with a teller whose noemer (or weight) is missing: a cause the text must name
         (_heeft_teller & ~pl.col("bekend")).sum().alias("_n_zonder_noemer"),
     )
-    # the keys as names again, on the small aggregate
-    agg = (
-        agg.join(reeksen, on="_reeks")
-        .join(dekking_basis.gebieden, on="_gebied")
-        .drop("_reeks", "_gebied")
-    )
+    agg = agg.join(reeksen, on="_reeks").drop("_reeks")
     # Table part of dekking: reference population of the member units the table has at all.
     # Only units of the table's own level count (a membership also lists wijken for wijk sources).
     # Keyed per file read (bron_sha256), not per table id: the truncated KWB 2024 table and the
@@ -507,15 +504,17 @@ def aggregeer_indicator(
         )
         .join(
             dekking_basis.totaal_per_niveau,
-            on=["gebied_code", "indelingsjaar", "_niv"],
+            on=["_gebied", "indelingsjaar", "_niv"],
             how="left",
         )
         .join(
             aanwezig.rename({"tabel_id": "_bestand"}),
-            on=["gebied_code", "indelingsjaar", "_bestand", "peiljaar"],
+            on=["_gebied", "indelingsjaar", "_bestand", "peiljaar"],
             how="left",
         )
-        .drop("_bestand", "_niv")
+        # the gebied's name again, on the aggregate
+        .join(dekking_basis.gebieden, on="_gebied")
+        .drop("_bestand", "_niv", "_gebied")
         .with_columns(
             # Without a reference population for the indeling year (SES-WOA 2014-2019, the
             # Gezondheidsmonitor) a truncated table cannot be told from a complete one: no value.
