@@ -8,8 +8,12 @@ without reading a traceback.
 Besides pandera's built-in checks the schemas use the semantic checks of
 :mod:`nplv_monitor.bronnen.semantiek` (counts not negative, percentages within 0-100, wijk and
 buurt under their own gemeente, buurten adding up to their gemeente). They are registered with
-pandera here, at import, before any schema is loaded; a YAML schema declares one as a
-dataframe-level check (``checks: - options: {check_name: <naam>}`` plus its statistics).
+pandera when pandera is first needed, before any schema is loaded; a YAML schema declares one as
+a dataframe-level check (``checks: - options: {check_name: <naam>}`` plus its statistics).
+
+pandera (and the pandas it imports) is imported on first use, not with this module: importing
+them takes about a second, and the definitions, the CLI and a build with nothing to do import
+this module without validating anything.
 """
 
 from __future__ import annotations
@@ -17,19 +21,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import pandera.errors
-import pandera.polars as pa
 import polars as pl
-from pandera import extensions
-from pandera.api.polars.types import PolarsData
-from pandera.io import polars_io
 
 from nplv_monitor.bronnen import semantiek
 from nplv_monitor.config import SCHEMAS_DIR
 from nplv_monitor.errors import ValidatieFout
 from nplv_monitor.yamlbestand import lees_yaml
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+    from pandera.api.polars.types import PolarsData
 
 MAX_RIJEN_IN_MELDING = 10
 
@@ -92,6 +96,9 @@ def _pandera_uitvoering(naam: str) -> Callable[..., pl.LazyFrame]:
 def _registreer_semantische_controles() -> None:
     import inspect
 
+    import pandera.polars as pa
+    from pandera import extensions
+
     for naam, controle in SEMANTISCHE_CONTROLES.items():
         if hasattr(pa.Check, naam):  # already registered (module reloaded)
             continue
@@ -107,7 +114,26 @@ def _registreer_semantische_controles() -> None:
         extensions.register_check_method(uitvoering, statistics=[p.name for p in parameters])
 
 
-_registreer_semantische_controles()
+@cache
+def _pandera() -> ModuleType:
+    """``pandera.polars``, imported on first use, with the semantic checks registered."""
+    import pandera.polars
+
+    _registreer_semantische_controles()
+    return pandera.polars
+
+
+def __getattr__(naam: str) -> Any:
+    # ``validatie.pa``: pandera's polars API with the semantic checks registered (tests build
+    # schemas with them); ``validatie.pandera``: the package (its errors)
+    if naam == "pa":
+        return _pandera()
+    if naam == "pandera":
+        import pandera
+
+        _pandera()
+        return pandera
+    raise AttributeError(f"module {__name__!r} has no attribute {naam!r}")
 
 
 def schema_pad(naam: str) -> Path:
@@ -120,6 +146,9 @@ def schema(naam: str) -> pa.DataFrameSchema:
     pad = schema_pad(naam)
     if not pad.exists():
         raise ValidatieFout(naam, f"Geen schema voor tabel {naam}: {pad} bestaat niet.")
+    _pandera()
+    from pandera.io import polars_io
+
     # pandera's from_yaml would parse the file itself, unguarded: hand it the checked content.
     schema_: pa.DataFrameSchema = polars_io.deserialize_schema(lees_yaml(pad))
     return schema_
@@ -135,6 +164,8 @@ def valideer(
     and check, and up to MAX_RIJEN_IN_MELDING failing rows (0-based row numbers of ``df``, with
     the row's region code) per check plus the count of the rest.
     """
+    import pandera.errors
+
     tabel = tabel or naam
     try:
         return schema(naam).validate(df, lazy=True)
@@ -155,6 +186,9 @@ def valideer(
 def _valideer_eerste_fout(
     df: pl.DataFrame, naam: str, bron: str | None, tabel: str
 ) -> pl.DataFrame:
+    import pandera.errors
+
+    pa = _pandera()
     try:
         return schema(naam).validate(df, lazy=False)
     except pandera.errors.SchemaError as exc:
