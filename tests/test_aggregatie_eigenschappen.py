@@ -742,3 +742,147 @@ def test_index_gemeente_vergelijkt_met_de_gemeente_in_dezelfde_mix() -> None:
     assert gemeente["waarde"] == pytest.approx(110.0)
     assert gemeente["toelichting"] is None
     assert uit.height == 2
+
+
+# -- boundaries the mutation run of the per-indicator engine found untested -----------------------
+@pytest.mark.parametrize(
+    ("inwoners", "dekking"),
+    [
+        # the buurten with a noemer have no inhabitants: no scale, so buurt 3 weighs the mean
+        # noemer (100 + 200) / 2, not 900 × (300 / 0)
+        ([0.0, 0.0, 900.0], 300 / 450),
+        # one inhabitant is a scale: 300 noemer per inhabitant, buurt 3 weighs 900 × 300
+        ([1.0, 0.0, 900.0], 300 / (300 + 900 * 300)),
+    ],
+    ids=["geen_schaal", "schaal_een"],
+)
+def test_schaal_van_de_basis_bij_weinig_inwoners(inwoners: list[float], dekking: float) -> None:
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, None], inwoners)
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0), "gebied")
+    assert r["dekking"] == pytest.approx(dekking)
+    assert (r["teller"], r["noemer"], r["status"]) == (40.0, 300.0, "ok")
+
+
+def test_een_inwoner_en_een_noemer_zijn_genoeg() -> None:
+    # population 1 and noemer total 1 are bases, not "none": buurt 2 (noemer 0.5, no teller)
+    # leaves half the base uncovered
+    m, leden, ref = _drie_buurten([1, None, 0], [0.5, 0.5, 0], [1, 0, 0])
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0), "gebied")
+    assert r["dekking"] == pytest.approx(0.5)
+    assert (r["status"], r["waarde"]) == ("ok", pytest.approx(200.0))
+
+
+@pytest.mark.parametrize(
+    ("teller", "weg", "dekking"),
+    [
+        # all noemers 0 (no base to weigh by): one buurt with a value covers the base part
+        ([0, None, None], None, 1.0),
+        # ... and the table part still counts: buurt 3 (30 of 60 inhabitants) is not in it
+        ([0, 0, 0], 2, 0.5),
+    ],
+    ids=["een_bekend", "tabel_half"],
+)
+def test_dekking_zonder_basis_om_te_wegen(
+    teller: list[float | None], weg: int | None, dekking: float
+) -> None:
+    m, leden, ref = _drie_buurten(teller, [0, 0, 0], [10, 20, 30])
+    if weg is not None:
+        m = m.filter(pl.col("regiocode") != _buurt(weg))
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0), "gebied")
+    assert r["dekking"] == pytest.approx(dekking)
+    assert r["status"] == "onderdrukt"  # the noemer is 0: no value however complete
+
+
+def test_twee_bestanden_van_een_tabel_hebben_elk_hun_dekking() -> None:
+    """One table id read from two files (the truncated KWB 2024 and an extract of the same table):
+    each file's dekking counts only the buurten that file has."""
+    m, leden, ref = _drie_buurten([10, 30, 60], [100, 200, 700], [150, 250, 900])
+    m = m.with_columns(
+        bron_sha256=pl.when(pl.col("regiocode") == _buurt(2))
+        .then(pl.lit("1" * 64))
+        .otherwise(pl.col("bron_sha256"))
+    )
+    uit = aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref, drempel=0.0)
+    per_bestand = {
+        r["bron_sha256"]: r for r in uit.filter(pl.col("gebied_code") == "gebied").to_dicts()
+    }
+    assert per_bestand["0" * 64]["dekking"] == pytest.approx(400 / 1300)
+    assert (per_bestand["0" * 64]["teller"], per_bestand["0" * 64]["noemer"]) == (40.0, 300.0)
+    assert per_bestand["1" * 64]["dekking"] == pytest.approx(900 / 1300)
+    assert len(per_bestand) == 2
+
+
+def test_gemeenterij_van_een_buurttabel_is_een_controle_geen_waarde() -> None:
+    """KWB publishes the gemeente row too; the gemeente is still summed from its buurten (so area +
+    rest = gemeente), the published row only checks it."""
+    m, _, ref = _drie_buurten([10, 30, 60], [100, 200, 700], [150, 250, 900])
+    m = pl.concat(
+        [
+            m,
+            _metingen(
+                [
+                    _meting("t", GEMEENTE, 999.0, "gemeente"),
+                    _meting("n", GEMEENTE, 1000.0, "gemeente"),
+                ]
+            ),
+        ]
+    )
+    leden = _leden({(GEMEENTE, "gemeente"): [_buurt(i) for i in range(3)]})
+    r = _rij(aggregeer_indicator(m, leden, _ind("aandeel"), referentie=ref), GEMEENTE)
+    assert (r["teller"], r["noemer"], r["toelichting"]) == (100.0, 1000.0, None)
+    assert r["waarde"] == pytest.approx(10.0)
+
+
+def test_index_gemeente_dekking_weegt_met_de_eigen_basis() -> None:
+    # buurt 1's value is secret but its weight (30 of 40) is known: dekking 10 / 40, not the
+    # inhabitants' 100 / 200
+    codes = [_buurt(0), _buurt(1)]
+    m = _metingen(
+        [
+            _meting("t", codes[0], 200.0, basis=10.0),
+            _meting("t", codes[1], None, basis=30.0),
+            _meting("t", GEMEENTE, 250.0, "gemeente", basis=40.0),
+        ]
+    )
+    leden = _leden({(GEMEENTE, "gemeente"): codes})
+    ref = _ref(dict.fromkeys(codes, 100.0))
+    r = _rij(
+        aggregeer_indicator(m, leden, _ind("index_gemeente"), referentie=ref, drempel=0.0),
+        GEMEENTE,
+    )
+    assert r["dekking"] == pytest.approx(0.25)
+    assert r["waarde"] == pytest.approx(80.0)
+
+
+@pytest.mark.parametrize(
+    ("bron", "code", "soort", "eenheden"),
+    [
+        ("leefbaarometer_wijk", "WK999901", "wijk", "wijk"),
+        ("cbs_veiligheidsmonitor", "GM9998", "gemeente", "regio"),
+    ],
+)
+def test_zonder_referentiebevolking_noemt_het_niveau(
+    bron: str, code: str, soort: str, eenheden: str
+) -> None:
+    m = _metingen(
+        [
+            {**_meting("t", code, 7.0, soort, basis=10.0), "bron": bron},
+            {**_meting("inwoners", _buurt(0), 100.0), "bron": bron},
+        ]
+    )
+    leden = _leden({("gebied", "focusgebied"): [code]})
+    # a population table for 2020 exists, with inhabitants for other codes only
+    ref = _ref({"WK999999": 5.0, "GM9997": 5.0})
+    r = _rij(
+        aggregeer_indicator(
+            m, leden, _ind("score", bron=bron), referentie=ref, gepubliceerd_voorrang=False
+        ),
+        "gebied",
+    )
+    assert r["status"] == "onderdrukt"
+    assert r["status_toelichting"] == (
+        f"Geen referentiebevolking voor deze eenheden: de {eenheden}codes van het gebied in "
+        "indeling 2020 staan niet in de bevolkingstabel van die indeling (codes die gewijzigd "
+        "zijn ten opzichte van die tabel), dus is niet te toetsen of de tabel het hele gebied "
+        "bevat; geen opgetelde waarde."
+    )
