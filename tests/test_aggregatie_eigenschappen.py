@@ -886,3 +886,23 @@ def test_zonder_referentiebevolking_noemt_het_niveau(
         "zijn ten opzichte van die tabel), dus is niet te toetsen of de tabel het hele gebied "
         "bevat; geen opgetelde waarde."
     )
+
+
+def test_zelfde_invoer_in_elke_volgorde_geeft_dezelfde_bits() -> None:
+    """Float sums depend on the order of their terms: polars sums 1.0, 1e16, 1.0 to 1e16 and
+    1e16, 1.0, 1.0 to 1e16 + 2. Whatever order the rows of a build arrive in, every gebied sums
+    its buurten in code order, so a repeated build gives the same bits (and the edition check
+    finds no revision that is only a last-bit difference)."""
+    from itertools import permutations
+
+    m, leden, ref = _drie_buurten([1.0, 1e16, 1.0], [1e16, 1e16, 1e16], [10, 20, 30])
+    uitkomsten = set()
+    for volgorde in permutations(range(3)):
+        rijen = [variabele * 3 + buurt for variabele in range(3) for buurt in volgorde]
+        r = _rij(aggregeer_indicator(m[rijen], leden, _ind("aandeel"), referentie=ref), "gebied")
+        uitkomsten.add((r["teller"], r["noemer"], r["waarde"]))
+    assert len(uitkomsten) == 1, uitkomsten
+    ((teller, noemer, waarde),) = uitkomsten
+    assert teller == pytest.approx(1e16 + 2, rel=1e-15)
+    assert noemer == pytest.approx(3e16, rel=1e-15)
+    assert waarde == pytest.approx(teller / noemer * 100)
