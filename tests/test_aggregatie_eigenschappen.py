@@ -507,6 +507,24 @@ def test_dekkingbasis_hergebruikt_alleen_dezelfde_eenheden() -> None:
     t2, a2 = basis.tabeldelen(eenheden.reverse())
     assert t1 is t2
     assert a1 is a2
+    # the same units in any order are the same units, also over several tables and years (the
+    # cache key sorts on every column, so rows equal but for one column are never left in the
+    # order they came in)
+    veel = pl.concat(
+        [
+            eenheden.with_columns(
+                tabel_id=pl.lit(t), peiljaar=pl.lit(p, pl.Int64), indelingsjaar=pl.lit(i, pl.Int64)
+            )
+            for t in ("A", "B")
+            for p in (2019, 2020)
+            for i in (2019, 2020)
+        ]
+    )
+    v1, w1 = basis.tabeldelen(veel)
+    for schud in (veel.reverse(), veel.sample(fraction=1.0, shuffle=True, seed=3)):
+        v2, w2 = basis.tabeldelen(schud)
+        assert v1 is v2
+        assert w1 is w2
     minder = eenheden.filter(pl.col("regiocode") != _buurt(2))
     _, a3 = basis.tabeldelen(minder)
     assert a3 is not a1

@@ -304,7 +304,6 @@ class DekkingBasis:
     """
 
     def __init__(self, lidmaatschap: pl.DataFrame, referentie: pl.DataFrame) -> None:
-        self.referentie = referentie
         niv = pl.col("regiocode").str.slice(0, 2)
         #: every (gebied_code, gebied_soort) numbered: the engine's frames carry the number
         self.gebieden = (
