@@ -48,6 +48,20 @@ _GEBIED_SOORT = {
     "politiedistrict": "politiedistrict",
 }
 
+#: The keys of one series of a source variable: one file read of one table, one indeling and one
+#: peiljaar. Units are summed per gebied and series.
+REEKS_SLEUTELS = [
+    "bron",
+    "tabel_id",
+    "bron_variabele",
+    "bron_sha256",
+    "indelingsjaar",
+    "peiljaar",
+    "eenheid",
+]
+#: The level of a unit from its CBS code (BU, WK, GM, NL).
+_NIVEAU = pl.col("regiocode").str.slice(0, 2)
+
 RESULTAAT_SCHEMA: dict[str, pl.DataType] = {
     "gebied_code": pl.String(),
     "gebied_soort": pl.String(),
@@ -137,6 +151,14 @@ def _noemer(metingen: pl.DataFrame, ind: Indicator, teller: pl.DataFrame) -> pl.
         # A count has no noemer; its dekking is measured on inhabitants (or dekking_basis).
         return uit.rename({"n": "d"}).with_columns(n=pl.lit(None, pl.Float64))
     return uit.with_columns(d=pl.col("n"))
+
+
+def eenheid_bekend(ind: Indicator) -> pl.Expr:
+    """A unit counts (its teller and noemer enter the sums): a count needs its teller, any other
+    measure its teller and its noemer or weight (``n``, from :func:`_noemer`)."""
+    if ind.maat == "aantal":
+        return pl.col("t_aantal").is_not_null()
+    return pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
 
 
 def _index_gemeente(teller: pl.DataFrame) -> pl.DataFrame:
@@ -304,7 +326,6 @@ class DekkingBasis:
     """
 
     def __init__(self, lidmaatschap: pl.DataFrame, referentie: pl.DataFrame) -> None:
-        niv = pl.col("regiocode").str.slice(0, 2)
         #: every (gebied_code, gebied_soort) numbered: the engine's frames carry the number
         self.gebieden = (
             lidmaatschap.select("gebied_code", "gebied_soort")
@@ -320,14 +341,14 @@ class DekkingBasis:
                 maintain_order="left",
             )
             .join(referentie, on=["indelingsjaar", "regiocode"], how="left")
-            .select("_gebied", "indelingsjaar", "regiocode", "inwoners_ref", niv.alias("_niv"))
+            .select("_gebied", "indelingsjaar", "regiocode", "inwoners_ref", _NIVEAU.alias("_niv"))
         )
         self.leden_nummers = self.leden_ref.drop("_niv")
         # Which indeling years and levels have a population table at all: tells the causes of a
         # missing reference population apart (no table on the indeling, the area's codes not in
         # it, or no inhabitants), see :func:`_geen_referentie_tekst`.
         ref_jaren = (
-            referentie.select("indelingsjaar", niv.alias("_niv"))
+            referentie.select("indelingsjaar", _NIVEAU.alias("_niv"))
             .unique()
             .with_columns(_ref_jaar=pl.lit(True))
         )
@@ -355,8 +376,7 @@ class DekkingBasis:
         for bekend, tabel_niveau, aanwezig in self._cache.get(sleutel, []):
             if bekend.equals(eenheden):
                 return tabel_niveau, aanwezig
-        niv = pl.col("regiocode").str.slice(0, 2)
-        tabel_niveau = eenheden.select("tabel_id", "peiljaar", niv.alias("_niv")).unique()
+        tabel_niveau = eenheden.select("tabel_id", "peiljaar", _NIVEAU.alias("_niv")).unique()
         aanwezig = (
             self.leden_ref.join(eenheden, on=["indelingsjaar", "regiocode"], how="inner")
             .group_by("_gebied", "indelingsjaar", "tabel_id", "peiljaar")
@@ -366,9 +386,7 @@ class DekkingBasis:
         return tabel_niveau, aanwezig
 
 
-def _in_somvolgorde(
-    laag: pl.DataFrame, leden: pl.DataFrame, tabel_keys: list[str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _in_somvolgorde(laag: pl.DataFrame, leden: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every unit of ``laag`` once per gebied it belongs to, keyed by two integers, each group's
     units in a fixed order; and the table keys of each series number (``_reeks``).
 
@@ -382,11 +400,11 @@ def _in_somvolgorde(
     order that does not depend on how rows arrive. Sorting the units by series and code before
     the join (which keeps that order) gives every group its units in code order, as sorting the
     joined frame on all group keys would, at a fraction of the cost."""
-    laag = laag.sort([*tabel_keys, "regiocode"], nulls_last=True).with_columns(
+    laag = laag.sort([*REEKS_SLEUTELS, "regiocode"], nulls_last=True).with_columns(
         # sorted, so equal series keys are adjacent: a run number is a series number
-        _reeks=pl.struct(tabel_keys).rle_id()
+        _reeks=pl.struct(REEKS_SLEUTELS).rle_id()
     )
-    reeksen = laag.select("_reeks", *tabel_keys).unique("_reeks", keep="first")
+    reeksen = laag.select("_reeks", *REEKS_SLEUTELS).unique("_reeks", keep="first")
     samen = laag.select(
         "_reeks", "indelingsjaar", "regiocode", "t_waarde", "t_aantal", "n", "d", "bekend"
     ).join(leden, on=["indelingsjaar", "regiocode"], how="inner", maintain_order="left")
@@ -409,11 +427,10 @@ def _basis_voor_elke_eenheid(samen: pl.DataFrame, groep: list[str]) -> pl.DataFr
 
     ``samen`` comes in the order of :func:`_in_somvolgorde`; the join below keeps it, so that
     the float sums of the caller do not depend on the order rows arrive in."""
-    s = samen
     beide = pl.col("d").is_not_null() & pl.col("inwoners_ref").is_not_null()
     # One group-by over the large frame and a join of its small result, instead of four window
     # expressions (each a group-by and a gather over the whole frame).
-    per_groep = s.group_by(groep).agg(
+    per_groep = samen.group_by(groep).agg(
         pl.col("inwoners_ref").filter(beide).sum().alias("_ref_beide"),
         pl.col("d").filter(beide).sum().alias("_d_beide"),
         pl.col("d").is_not_null().any().alias("_heeft_d"),
@@ -421,7 +438,7 @@ def _basis_voor_elke_eenheid(samen: pl.DataFrame, groep: list[str]) -> pl.DataFr
     )
     verhouding = pl.when(pl.col("_ref_beide") > 0).then(pl.col("_d_beide") / pl.col("_ref_beide"))
     return (
-        s.join(per_groep, on=groep, how="left", maintain_order="left")
+        samen.join(per_groep, on=groep, how="left", maintain_order="left")
         .with_columns(
             d=pl.when("_heeft_d")
             .then(pl.coalesce("d", pl.col("inwoners_ref") * verhouding, "_d_gemiddeld"))
@@ -453,28 +470,14 @@ def aggregeer_indicator(
         teller = _index_gemeente(teller).with_columns(d=pl.col("t_basis"))
     else:
         teller = _noemer(metingen, ind, teller)
-    if ind.maat == "aantal":
-        teller = teller.with_columns(bekend=pl.col("t_aantal").is_not_null())
-    else:
-        teller = teller.with_columns(
-            bekend=pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
-        )
+    teller = teller.with_columns(bekend=eenheid_bekend(ind))
     if dekking_basis is None:
         ref = referentie if referentie is not None else referentiebevolking(metingen)
         dekking_basis = DekkingBasis(lidmaatschap, ref)
-    tabel_keys = [
-        "bron",
-        "tabel_id",
-        "bron_variabele",
-        "bron_sha256",
-        "indelingsjaar",
-        "peiljaar",
-        "eenheid",
-    ]
 
     # -- aggregated from the lowest level ---------------------------------------------------
     laag = teller.filter(pl.col("laagste_niveau"))
-    samen, reeksen = _in_somvolgorde(laag, dekking_basis.leden_nummers, tabel_keys)
+    samen, reeksen = _in_somvolgorde(laag, dekking_basis.leden_nummers)
     samen = _basis_voor_elke_eenheid(samen, ["_gebied", "_reeks"])
     agg = samen.group_by("_gebied", "_reeks").agg(
         pl.col("t_aantal").filter(pl.col("bekend")).sum().alias("teller"),
@@ -709,18 +712,7 @@ def _uit_hele_wijken(
     n_wijken = wijken.group_by("gebied_code").agg(pl.len().alias("_n_wijken"))
     bekend = pl.col("t_waarde").is_not_null() & pl.col("inwoners").is_not_null()
     agg = (
-        samen.group_by(
-            "gebied_code",
-            "gebied_soort",
-            "bron",
-            "tabel_id",
-            "bron_variabele",
-            "bron_sha256",
-            "indelingsjaar",
-            "peiljaar",
-            "eenheid",
-            "_gewichtjaar",
-        )
+        samen.group_by("gebied_code", "gebied_soort", *REEKS_SLEUTELS, "_gewichtjaar")
         .agg(
             (pl.col("t_waarde") * pl.col("inwoners")).filter(bekend).sum().alias("_som"),
             pl.col("inwoners").filter(bekend).sum().alias("noemer"),

@@ -115,10 +115,7 @@ def gemeentecontrole(
         if teller.is_empty():
             continue
         teller = aggregatie._noemer(metingen, ind, teller)
-        if ind.maat == "aantal":
-            bekend = pl.col("t_aantal").is_not_null()
-        else:
-            bekend = pl.col("t_aantal").is_not_null() & pl.col("n").is_not_null()
+        bekend = aggregatie.eenheid_bekend(ind)
         lager = pl.col("regio_soort").is_in(_LAGER)
         delen_n = 1 if ind.maat in GEWOGEN_MATEN else max(len(ind.noemer), 1)
         eenheden = (
